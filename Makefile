@@ -1,0 +1,45 @@
+# The two commands of the README: `make run` and `make test`. Everything else here serves them.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+INDEX  ?= var/index
+# The real click-id corpus when it sits beside the project, else the sample the project ships.
+CORPUS ?= $(firstword $(wildcard ../shared/data/click-id/corpus.jsonl) sample/articles.jsonl)
+
+.PHONY: run test lint reindex browser clean
+
+run: $(INDEX).built  ## set up, index CORPUS (once per change of CORPUS) and serve the page
+	$(PY) -m web --index $(INDEX) --host $(HOST) --port $(PORT)
+
+reindex:  ## rebuild the index from CORPUS even if it looks current
+	rm -f $(INDEX).built
+	$(MAKE) $(INDEX).built
+
+$(INDEX).built: $(CORPUS) $(VENV)/.installed
+	$(PY) indexer.py build --index $(INDEX) $(CORPUS)
+	@echo "$(CORPUS)" > $@
+
+test: $(VENV)/.installed-test browser  ## set up and run the linter and every test
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+browser:  ## Debian's Chromium for the real-browser tests (playwright cannot download browsers here)
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+clean:
+	rm -rf var $(VENV) build *.egg-info

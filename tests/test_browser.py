@@ -1,0 +1,77 @@
+"""The search page in a real headless Chromium (Debian's), driven by Playwright, against the real server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture
+def page():
+    if not Path(CHROMIUM).exists():
+        message = "Debian's chromium is not installed (`make browser` installs it)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
+        )
+        try:
+            yield browser.new_page(viewport={"width": 1200, "height": 900})
+        finally:
+            browser.close()
+
+
+def test_search_shows_ranked_highlighted_results_and_date_facet(
+    page, live_server: str, tmp_path: Path
+) -> None:
+    page.goto(live_server + "/")
+    page.fill("form[role=search] input[name=q]", "kebakaran hutan")
+    page.press("form[role=search] input[name=q]", "Enter")
+    page.wait_for_selector("article.result")
+
+    assert page.input_value("form[role=search] input[name=q]") == "kebakaran hutan"
+    results = page.locator("article.result")
+    assert results.count() >= 3
+    first_title = results.first.locator(".result-title a")
+    assert first_title.get_attribute("href").startswith("https://")
+    marked = [m.lower() for m in page.locator("article.result .snippet mark").all_inner_texts()]
+    assert any("hutan" in m for m in marked)
+    assert any(m in {"dibakar", "membakar", "terbakar", "pembakaran", "kebakaran"} for m in marked)
+    assert "hasil" in page.locator(".result-count").inner_text()
+
+    date_items = page.locator("#facet-date li.facet-item")
+    assert date_items.count() >= 1
+    assert page.locator("#facet-date .bar").count() == date_items.count()
+    page.screenshot(path=str(tmp_path / "search-kebakaran-hutan.png"), full_page=True)
+    assert (tmp_path / "search-kebakaran-hutan.png").stat().st_size > 10_000
+
+    total_before = len(page.locator("article.result").all())
+    date_items.first.locator("a").click()
+    page.wait_for_load_state()
+    assert page.locator("#facet-date li.facet-item").count() >= 1
+    assert 1 <= len(page.locator("article.result").all()) <= total_before
+
+
+def test_phone_width_page_has_no_horizontal_scroll(page, live_server: str, tmp_path: Path) -> None:
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(live_server + "/search?q=bekasi")
+    page.wait_for_selector("article.result")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
+    page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
