@@ -1,0 +1,151 @@
+"""Routes: the search page (`/`, `/search`) and its JSON twin (`/api/search`), thin over search.query.
+
+Both read the same parameters (q, page, per_page, from, to, source, category, date, sort) and render the same
+`SearchResponse`. Bad parameters get a 400 and a missing or outdated index a 503, each with a message for a
+person; nothing reaches the user as a trace.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from search.facets import date_label, long_date
+from search.indexing import IndexVersionError, SearchIndexError
+from search.query import MAX_QUERY_CHARS, SORTS, InvalidRequest, SearchRequest, SearchResponse, SearchService
+
+bp = Blueprint("search", __name__)
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self'; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+EXAMPLE_QUERIES = ("kebakaran hutan", "timnas indonesia", '"kerja sama" perdagangan', "banjir -jakarta")
+
+
+def _service() -> SearchService:
+    return current_app.extensions["search"]
+
+
+def _index_message(error: SearchIndexError) -> str:
+    if isinstance(error, IndexVersionError):
+        return f"Indeks pencarian harus dibangun ulang untuk versi program ini. ({error})"
+    return f"Indeks pencarian belum tersedia. ({error})"
+
+
+@bp.app_template_filter("ribuan")
+def thousands(number: int) -> str:
+    """22922 -> "22.922", the Indonesian way."""
+    return f"{number:,}".replace(",", ".")
+
+
+@bp.app_template_filter("detik")
+def seconds(milliseconds: float) -> str:
+    """21.4 ms -> "0,02"."""
+    return f"{milliseconds / 1000:.2f}".replace(".", ",")
+
+
+@bp.app_template_filter("tanggal")
+def indonesian_date(day: str) -> str:
+    return long_date(day)
+
+
+@bp.app_template_filter("label_tanggal")
+def date_choice_label(value: str) -> str:
+    """A date facet choice: "2019-09" -> "September 2019"."""
+    return date_label(value)
+
+
+@bp.app_template_filter("web_link")
+def is_web_link(url: str | None) -> bool:
+    """Only http(s) article URLs become links: a "javascript:" URL in the data must not run when clicked."""
+    return bool(url) and url.lower().startswith(("http://", "https://"))
+
+
+@bp.after_app_request
+def security_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
+@bp.get("/")
+@bp.get("/search")
+def search_page():
+    try:
+        search_request = SearchRequest.from_params(request.args)
+    except InvalidRequest as error:
+        return _page(SearchRequest(q=request.args.get("q", "")[:MAX_QUERY_CHARS]), error=str(error)), 400
+    try:
+        response = _service().search(search_request)
+    except SearchIndexError as error:
+        return _page(search_request, error=_index_message(error)), 503
+    return _page(search_request, response=response)
+
+
+@bp.get("/api/search")
+def search_api():
+    try:
+        search_request = SearchRequest.from_params(request.args)
+    except InvalidRequest as error:
+        return jsonify(error=str(error)), 400
+    try:
+        response = _service().search(search_request)
+    except SearchIndexError as error:
+        return jsonify(error=_index_message(error)), 503
+    return jsonify(response.to_json())
+
+
+def _page(search_request: SearchRequest, response: SearchResponse | None = None, error: str | None = None):
+    params = search_request.to_params()
+    return render_template(
+        "search.html",
+        req=search_request,
+        response=response,
+        error=error,
+        sorts=SORTS,
+        examples=EXAMPLE_QUERIES,
+        api_url="/api/search?" + urlencode(params),
+        page_links=_page_links(response) if response else [],
+    )
+
+
+def _page_links(response: SearchResponse) -> list[dict]:
+    """Numbered pages around the current one, plus the first and the last."""
+    current, last = response.request.page, response.page_count
+    numbers = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
+    links, previous = [], 0
+    for number in numbers:
+        if number - previous > 1:
+            links.append({"gap": True})
+        links.append(
+            {
+                "number": number,
+                "url": response.request.query_string(page=number),
+                "current": number == current,
+            }
+        )
+        previous = number
+    return links
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    """404, 405 and friends: JSON under /api/, a short page elsewhere."""
+    message = {404: "Halaman tidak ditemukan.", 405: "Metode tidak diizinkan."}.get(error.code, error.name)
+    if request.path.startswith("/api/"):
+        return jsonify(error=message), error.code
+    return _page(SearchRequest(), error=message), error.code
+
+
+@bp.app_errorhandler(Exception)
+def unexpected_error(error: Exception):
+    """Log the trace for the operator; the user gets a plain message."""
+    current_app.logger.exception("unexpected error on %s", request.full_path)
+    message = "Terjadi kesalahan di server. Silakan coba lagi."
+    if request.path.startswith("/api/"):
+        return jsonify(error=message), 500
+    return _page(SearchRequest(), error=message), 500
