@@ -95,6 +95,7 @@ _FURNITURE = re.compile(
       | advertisement\s*$ | iklan\s*$
       | scroll\s+(?:to|down)\b
       | lanjutkan\s+membaca\b
+      | (?:perbesar|komentar(?:\s+pembaca)?)\s*$
       | \d+\s+dari\s+\d+\s+halaman\s*$
       | halaman\s*[\d\s]+(?:selanjutnya)?\s*$
       | \[gambas:
@@ -533,6 +534,21 @@ def _own_text(node: Tag) -> tuple[int, int]:
     return chars, links
 
 
+def _lead_before(node: Tag) -> str:
+    """The non-link text run written directly before `node` in its parent, back to the previous block."""
+    pieces = []
+    for sibling in node.previous_siblings:
+        if isinstance(sibling, Comment):
+            continue
+        if isinstance(sibling, NavigableString):
+            pieces.append(str(sibling))
+        elif isinstance(sibling, Tag) and sibling.name not in _BLOCK_TAGS:
+            pieces.append("" if sibling.name == "a" else sibling.get_text())
+        else:
+            break
+    return _fold(" ".join(pieces))
+
+
 def _main_container(soup: BeautifulSoup) -> Tag | None:
     """The element whose paragraphs hold the most non-link text, widened to cover same-class siblings."""
     scores: dict[int, float] = {}
@@ -550,10 +566,9 @@ def _main_container(soup: BeautifulSoup) -> Tag | None:
     if not scores:
         return None
     best = nodes[max(scores, key=scores.__getitem__)]
-    # Text written straight into the parent (a lead before a nested <div>) belongs to the same article.
+    # A lead written straight into the parent, just before a nested <div>, opens the same article.
     while best.parent is not None and best.parent.name not in ("body", "html", "[document]"):
-        chars, links = _own_text(best.parent)
-        if chars - links < 40 or links > 0.5 * chars:
+        if len(_lead_before(best)) < 40:
             break
         best = best.parent
     node: Tag | None = best
