@@ -1,0 +1,215 @@
+"""The query library against a real index of the project's own fixture articles, built by the real indexer."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from search.indexing import IndexMissingError, build_index
+from search.query import MAX_QUERY_CHARS, PARTIAL_NOTE, InvalidRequest, SearchRequest, SearchService
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "web"
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> SearchService:
+    index_dir = tmp_path_factory.mktemp("query") / "index"
+    build_index(index_dir, [FIXTURES / "articles.jsonl"])
+    return SearchService(index_dir)
+
+
+def search(service: SearchService, **params) -> dict:
+    """The JSON answer for `params`, as the API would give it."""
+    request = SearchRequest.from_params({name: str(value) for name, value in params.items()})
+    return service.search(request).to_json()
+
+
+def titles(answer: dict) -> list[str]:
+    return [hit["title"] for hit in answer["results"]]
+
+
+def marked(html: str) -> list[str]:
+    return re.findall(r"<mark>(.*?)</mark>", html)
+
+
+def test_every_inflected_form_is_found_and_marked(service):
+    answer = search(service, q="kebakaran")
+    words = {word for hit in answer["results"] for word in marked(hit["snippet"])}
+    assert {"Kebakaran", "kebakaran", "dibakar", "terbakar", "membakar"} <= words
+    assert "Polisi Tangkap Tiga Orang yang Diduga Membakar Lahan" in titles(answer)
+
+
+def test_every_word_is_required_and_title_matches_rank_first(service):
+    answer = search(service, q="hutan riau")
+    assert answer["note"] is None
+    assert set(titles(answer)) == {
+        "Kebakaran Hutan di Riau Meluas, Ribuan Warga Mengungsi",
+        "Polisi Tangkap Tiga Orang yang Diduga Membakar Lahan",
+    }
+    assert titles(answer)[0] == "Kebakaran Hutan di Riau Meluas, Ribuan Warga Mengungsi"
+    assert answer["results"][0]["score"] > answer["results"][1]["score"]
+
+
+def test_no_article_with_every_word_falls_back_to_partial_matches_with_a_note(service):
+    answer = search(service, q="timnas gambut")
+    assert answer["note"] == PARTIAL_NOTE
+    assert answer["total"] > 0
+    assert all(hit["score"] for hit in answer["results"])
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ('"kebakaran hutan" -riau', {"Asap Kebakaran Hutan, Sekolah di Pekanbaru Diliburkan",
+                                     "Pemerintah Tambah Anggaran Pemadaman Kebakaran Hutan"}),
+        ("timnas OR bekasi", {"Timnas Indonesia Kalah dari Malaysia di Kualifikasi Piala Dunia",
+                              "Pelatih Timnas Janji Evaluasi Lini Belakang",
+                              "Banjir Rendam Perumahan di Bekasi",
+                              "Pasar Barang Bekas di Bekasi Ramai Pembeli"}),
+        ("title:terbakar", {"Ratusan Hektare Hutan Kalimantan Terbakar",
+                            "Gedung Perkantoran di Jakarta Terbakar Dini Hari",
+                            "Pemerintah Tambah Anggaran Pemadaman Kebakaran Hutan",
+                            "Kebakaran Hutan di Riau Meluas, Ribuan Warga Mengungsi",
+                            "Asap Kebakaran Hutan, Sekolah di Pekanbaru Diliburkan",
+                            "Polisi Tangkap Tiga Orang yang Diduga Membakar Lahan"}),
+        ("source:kota kebakaran", {"Gedung Perkantoran di Jakarta Terbakar Dini Hari"}),
+        ("sumber:RIAU polisi", {"Polisi Tangkap Tiga Orang yang Diduga Membakar Lahan"}),
+    ],
+)  # fmt: skip
+def test_query_syntax(service, q, expected):
+    assert set(titles(search(service, q=q))) == expected
+
+
+@pytest.mark.parametrize(
+    "q", ['"((', "title:", 'a"b(c', "AND OR NOT", "-", "hutan)))", "source:", "~!@#$%^&*"]
+)
+def test_unparseable_input_is_searched_as_words_never_an_error(service, q):
+    answer = search(service, q=q)
+    assert answer["total"] >= 0
+
+
+def test_filters_by_outlet_category_and_dates(service):
+    assert search(service, q="kebakaran", source="kabar riau")["total"] == 2
+    assert set(titles(search(service, q="kebakaran", category="Metro"))) == {
+        "Gedung Perkantoran di Jakarta Terbakar Dini Hari"
+    }
+    ranged = search(service, q="kebakaran", **{"from": "2019-09-11", "to": "2019-09-12"})
+    assert {hit["published"][:10] for hit in ranged["results"]} == {"2019-09-11", "2019-09-12"}
+    assert ranged["total"] == 3
+
+
+def test_sort_by_date(service):
+    newest = [hit["published"] for hit in search(service, q="kebakaran", sort="newest")["results"]]
+    oldest = [hit["published"] for hit in search(service, q="kebakaran", sort="oldest")["results"]]
+    assert newest == sorted(newest, reverse=True)
+    assert oldest == sorted(oldest)
+    assert newest[0] == "2019-10-02T11:00:00"
+
+
+def test_date_facet_counts_all_matches_and_drills_down_and_back_up(service):
+    top = search(service, q="pemerintah", per_page=1)
+    years = {item["value"]: item["count"] for item in top["facets"]["date"]}
+    assert years == {"2018": 1, "2019": 5}
+    assert sum(years.values()) == top["total"] == 6
+    assert len(top["results"]) == 1
+
+    year = search(service, q="pemerintah", date="2019")
+    assert {item["value"]: item["count"] for item in year["facets"]["date"]} == {"2019-09": 4, "2019-10": 1}
+    assert year["total"] == 5
+    assert [step["label"] for step in year["date_trail"]] == ["Semua tanggal"]
+
+    month = search(service, q="pemerintah", date="2019-09")
+    assert [item["label"] for item in month["facets"]["date"]] == [
+        "10 September 2019",
+        "13 September 2019",
+        "18 September 2019",
+    ]
+
+    day = search(service, q="pemerintah", date="2019-09-13")
+    assert day["total"] == 1
+    chosen = [item for item in day["facets"]["date"] if item["selected"]]
+    assert [item["value"] for item in chosen] == ["2019-09-13"]
+    assert chosen[0]["toggle"] == "?q=pemerintah&date=2019-09"  # choosing it again goes back up
+    assert [step["label"] for step in day["date_trail"]] == ["Semua tanggal", "2019", "September 2019"]
+    json.dumps(day)  # every facet value is JSON-ready
+
+
+def test_undated_articles_have_their_own_facet_value(service):
+    answer = search(service, q="danau toba")
+    assert answer["facets"]["date"] == [
+        {
+            "value": "none",
+            "label": "tanpa tanggal",
+            "count": 1,
+            "selected": False,
+            "toggle": "?q=danau+toba&date=none",
+        }
+    ]
+    assert search(service, q="danau toba", date="none")["total"] == 1
+
+
+def test_outlet_facet_keeps_alternatives_when_one_is_chosen(service):
+    answer = search(service, q="kebakaran", source="Kota Kita")
+    sources = {item["value"]: (item["count"], item["selected"]) for item in answer["facets"]["source"]}
+    assert sources == {"Warta Nasional": (3, False), "Kabar Riau": (2, False), "Kota Kita": (1, True)}
+    assert answer["total"] == 1
+
+
+@pytest.mark.parametrize(
+    ("q", "corrected"), [("kebakran hutan", "kebakaran hutan"), ("pemerintahn", "pemerintah")]
+)
+def test_misspelt_word_gets_a_corrected_query(service, q, corrected):
+    suggestion = search(service, q=q)["suggestion"]
+    assert suggestion["q"] == corrected
+    assert search(service, q=corrected)["total"] > 0
+
+
+def test_no_suggestion_for_a_query_spelt_right(service):
+    assert search(service, q="kebakaran hutan")["suggestion"] is None
+
+
+def test_paging(service):
+    first, second = (
+        search(service, q="kebakaran", per_page=2),
+        search(service, q="kebakaran", per_page=2, page=2),
+    )
+    assert first["total"] == second["total"] == 6
+    assert len(first["results"]) == len(second["results"]) == 2
+    assert not set(titles(first)) & set(titles(second))
+    beyond = search(service, q="kebakaran", per_page=2, page=50)
+    assert beyond["results"] == [] and beyond["total"] == 6
+
+
+def test_text_from_articles_is_escaped_in_titles_and_snippets(service):
+    hit = search(service, q="celah situs")["results"][0]
+    rendered = hit["snippet"] + service.search(SearchRequest(q="celah situs")).results[0].title_html
+    assert "<script" not in rendered
+    assert "&lt;<mark>script</mark>&gt;" in rendered or "&lt;script&gt;" in rendered
+    assert set(re.findall(r"</?(\w+)", rendered)) == {"mark"}
+
+
+@pytest.mark.parametrize(
+    ("params", "problem"),
+    [
+        ({"page": "-1"}, "page"),
+        ({"page": "abc"}, "page"),
+        ({"per_page": "100000"}, "per_page"),
+        ({"from": "junk"}, "from"),
+        ({"to": "2019-13-45"}, "to"),
+        ({"from": "2019-10-01", "to": "2019-09-01"}, "from"),
+        ({"sort": "random"}, "sort"),
+        ({"date": "2019-9"}, "date"),
+        ({"q": "x" * (MAX_QUERY_CHARS + 1)}, str(MAX_QUERY_CHARS)),
+    ],
+)
+def test_bad_parameters_are_refused_with_a_message(params, problem):
+    with pytest.raises(InvalidRequest, match=problem):
+        SearchRequest.from_params(params)
+
+
+def test_missing_index_is_a_clear_error(tmp_path):
+    with pytest.raises(IndexMissingError, match=r"indexer\.py build"):
+        SearchService(tmp_path / "nothing").search(SearchRequest(q="hutan"))

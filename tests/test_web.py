@@ -1,0 +1,245 @@
+"""The Flask app against a real index on disk; the live server (`python -m web`) on a free loopback port where
+the behaviour is about serving: debug off, answering through a rebuild, many clients at once."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import start_server
+
+from search.indexing import build_index
+from web import create_app
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "web"
+HOSTILE = "<script>alert(\"x\")</script>' onmouseover='"
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("web") / "index"
+    build_index(folder, [FIXTURES / "articles.jsonl"])
+    return folder
+
+
+@pytest.fixture(scope="module")
+def client(index_dir: Path):
+    return create_app({"INDEX_DIR": str(index_dir)}).test_client()
+
+
+def page(client, **params) -> BeautifulSoup:
+    response = client.get("/search?" + urlencode(params))
+    assert response.status_code == 200
+    return BeautifulSoup(response.data, "lxml")
+
+
+@contextmanager
+def serving(index_dir: Path) -> Iterator[str]:
+    """`python -m web` on a free loopback port; its request log is drained so a full pipe never blocks it."""
+    proc, url = start_server(index_dir)
+    drain = threading.Thread(target=proc.stdout.read, daemon=True)
+    drain.start()
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def fetch(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+    except OSError as error:  # refused, reset or timed out: a failure the test reports, not a crash
+        return 0, str(error).encode()
+
+
+def test_results_page_follows_the_html_contract(client):
+    soup = page(client, q="kebakaran hutan")
+    form = soup.select_one('form[role="search"][action="/search"]')
+    assert form.select_one('input[type="search"][name="q"]')["value"] == "kebakaran hutan"
+    assert form.select_one('button[type="submit"]')
+    results = soup.select("article.result")
+    assert len(results) == 5
+    first = results[0]
+    assert first.select_one("h2.result-title a")["href"].startswith("https://")
+    assert first.select_one("span.result-source").text == "Warta Nasional"
+    assert first.select_one("time.result-date")["datetime"] == "2019-09-20T09:00:00"
+    assert first.select_one("time.result-date").text == "Jumat, 20 September 2019"
+    assert [mark.text for mark in first.select("p.snippet mark")][:2] == ["hutan", "terbakar"]
+    assert soup.select_one("p.result-count").text.startswith("5 hasil (")
+    items = soup.select("#facet-date li.facet-item")
+    assert [item.select_one(".label").text for item in items] == ["2019"]
+    assert len(soup.select("#facet-date .bar")) == len(items)
+    assert {a.select_one(".label").text for a in soup.select("#facet-source li.facet-item a")} == {
+        "Warta Nasional",
+        "Kabar Riau",
+    }
+
+
+def test_choosing_a_date_narrows_the_results_and_the_trail_leads_back(client):
+    soup = page(client, q="kebakaran")
+    year_link = soup.select_one("#facet-date li.facet-item a")["href"]
+    months = BeautifulSoup(client.get(year_link).data, "lxml")
+    assert [item.select_one(".label").text for item in months.select("#facet-date li.facet-item")] == [
+        "September 2019",
+        "Oktober 2019",
+    ]
+    october = months.select("#facet-date li.facet-item a")[1]["href"]
+    days = BeautifulSoup(client.get(october).data, "lxml")
+    assert len(days.select("article.result")) == 1
+    back = days.select("#facet-date .trail a")[0]
+    assert back.text == "Semua tanggal"
+    assert len(BeautifulSoup(client.get(back["href"]).data, "lxml").select("article.result")) == 6
+
+
+def test_every_page_links_its_json_twin_with_the_same_answer(client):
+    soup = page(client, q="kebakaran", sort="newest", per_page=2, page=2)
+    api = client.get(soup.select_one("a.json-link")["href"])
+    assert api.status_code == 200
+    answer = api.get_json()
+    assert (answer["query"], answer["page"], answer["per_page"], answer["total"]) == ("kebakaran", 2, 2, 6)
+    assert [hit["title"] for hit in answer["results"]] == [a.text for a in soup.select(".result-title a")]
+    assert set(answer["results"][0]) == {"id", "title", "url", "source", "published", "snippet", "score"}
+    assert {"date", "source"} <= set(answer["facets"])
+    assert {"value", "label", "count", "selected", "toggle"} <= set(answer["facets"]["date"][0])
+    assert answer["took_ms"] >= 0
+    assert soup.select_one("nav.pager a[rel=prev]")
+
+
+def test_misspelt_query_links_the_corrected_one(client):
+    suggestion = page(client, q="kebakran hutan").select_one("p.suggestion a")
+    assert suggestion.text == "kebakaran hutan"
+    assert len(BeautifulSoup(client.get(suggestion["href"]).data, "lxml").select("article.result")) == 5
+
+
+def test_empty_states(client):
+    assert page(client).select_one(".intro")
+    nothing = page(client, q="zxqv")
+    assert not nothing.select("article.result")
+    assert "Tidak ada berita" in nothing.select_one(".empty").text
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"page": "-1"}, {"per_page": "100000"}, {"from": "junk"}, {"q": "x" * 501}, {"sort": "'; DROP"}],
+)
+def test_bad_parameters_get_400_with_a_message(client, params):
+    api = client.get("/api/search?" + urlencode({"q": "hutan", **params}))
+    assert api.status_code == 400
+    assert api.is_json and api.get_json()["error"]
+    html = client.get("/search?" + urlencode({"q": "hutan", **params}))
+    assert html.status_code == 400
+    assert BeautifulSoup(html.data, "lxml").select_one('.notice[role="alert"]').text.strip()
+
+
+def test_missing_index_is_a_clear_503(tmp_path):
+    client = create_app({"INDEX_DIR": str(tmp_path / "none")}).test_client()
+    api = client.get("/api/search?q=hutan")
+    assert api.status_code == 503
+    assert "indexer.py build" in api.get_json()["error"]
+    html = client.get("/search?q=hutan")
+    assert html.status_code == 503
+    assert "Indeks pencarian belum tersedia" in html.get_data(as_text=True)
+
+
+def test_queries_and_article_text_are_escaped_everywhere(client):
+    html = client.get("/search?" + urlencode({"q": HOSTILE})).get_data(as_text=True)
+    assert "<script>alert" not in html and "onmouseover='" not in html
+    assert BeautifulSoup(html, "lxml").select_one('input[name="q"]')["value"] == HOSTILE
+
+    html = client.get("/search?q=celah+situs").get_data(as_text=True)
+    soup = BeautifulSoup(html, "lxml")
+    assert not soup.select("article.result script")
+    assert "Celah <script> di Situs" in soup.select_one(".result-title a").text  # shown as text
+    assert "&lt;script&gt;" in html or "&lt;<mark>script</mark>&gt;" in html
+
+    api = client.get("/api/search?" + urlencode({"q": HOSTILE}))
+    assert api.get_json()["query"] == HOSTILE.strip()
+    assert client.get("/search?q=hutan").headers["Content-Security-Policy"].startswith("default-src 'none'")
+
+
+def test_server_runs_without_debug_mode(index_dir):
+    assert create_app({"INDEX_DIR": str(index_dir)}).debug is False
+    with serving(index_dir) as url:
+        status, body = fetch(url + "/console")  # werkzeug's debugger console exists only in debug mode
+        assert status == 404
+        status, body = fetch(url + "/api/search?page=-1")
+        assert status == 400 and "Traceback" not in body.decode()
+
+
+def test_server_keeps_answering_through_rebuilds_and_then_serves_the_new_index(tmp_path):
+    index_dir = tmp_path / "index"
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(FIXTURES / "articles.jsonl", corpus / "articles.jsonl")
+    build_index(index_dir, [corpus])
+    statuses: list[int] = []
+    stop = threading.Event()
+    with serving(index_dir) as url:
+
+        def keep_asking() -> None:
+            while not stop.is_set():
+                statuses.append(fetch(url + "/api/search?q=kebakaran")[0])
+
+        asker = threading.Thread(target=keep_asking)
+        asker.start()
+        try:
+            assert json.loads(fetch(url + "/api/search?q=gempa")[1])["total"] == 0
+            build_index(index_dir, [corpus])
+            shutil.copy(FIXTURES / "later.jsonl", corpus / "later.jsonl")
+            build_index(index_dir, [corpus])
+            answer = json.loads(fetch(url + "/api/search?q=gempa")[1])
+        finally:
+            stop.set()
+            asker.join()
+    assert answer["total"] == 1
+    assert answer["results"][0]["title"] == "Gempa Magnitudo 5,2 Guncang Lombok, Warga Berhamburan"
+    assert statuses and set(statuses) == {200}
+
+
+def test_eight_concurrent_clients_for_twenty_seconds_get_no_errors(index_dir):
+    queries = [
+        "kebakaran hutan",
+        "bekasi",
+        "timnas",
+        "pemerintah",
+        "kebakran",
+        '"kerja sama"',
+        "banjir -jakarta",
+    ]
+    failures: list[str] = []
+    answered = [0] * 8
+
+    def client_loop(number: int) -> None:
+        turn = number
+        while time.monotonic() < deadline:
+            query = queries[turn % len(queries)]
+            path = "/api/search?" if turn % 2 else "/search?"
+            status, body = fetch(url + path + urlencode({"q": query, "page": 1 + turn % 3}))
+            if status != 200 or not body:
+                failures.append(f"{status} for {path}{query}")
+            answered[number] += 1
+            turn += 1
+
+    threads = [threading.Thread(target=client_loop, args=(number,)) for number in range(8)]
+    with serving(index_dir) as url:
+        deadline = time.monotonic() + 20
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert failures == []
+    assert all(count > 0 for count in answered)
