@@ -1,25 +1,89 @@
-"""PLACEHOLDER schema (owned by the indexing work, issue 5)."""
+"""The Whoosh schema, the document each article becomes, and the version recorded in every index.
+
+Field names and facet value formats are a contract with the query side:
+    id, url, source, category, title, body, published  -- the article
+    year "2019", month "2019-09", day "2019-09-10"     -- date facets; "none" for an article without a date
+    url_key                                            -- the normalised URL, so a re-crawled URL replaces
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from whoosh.analysis import Analyzer
 from whoosh.fields import DATETIME, ID, TEXT, Schema
 
-from search.analysis import indonesian_analyzer
+from search.analysis import ANALYZER_VERSION, indonesian_analyzer
+from search.article import Article, normalise_url
 
-SCHEMA_VERSION = "0-placeholder"
+# Bump when a field, its options or the document mapping changes: indexes built before must be rebuilt.
+SCHEMA_VERSION = "1"
+
+# The facet value for an article without a usable date (the page shows it as "tanpa tanggal").
+NO_DATE = "none"
+
+TITLE_BOOST = 2.0
 
 
-def make_schema() -> Schema:
-    analyzer = indonesian_analyzer()
+def index_format() -> dict[str, str]:
+    """What an index was built with; an index whose format differs from this one must be rebuilt."""
+    return {"schema_version": SCHEMA_VERSION, "analyzer_version": ANALYZER_VERSION}
+
+
+def make_schema(analyzer: Analyzer | None = None) -> Schema:
+    """The index's fields; `analyzer` replaces the Indonesian one (the benchmark's plain-Whoosh baseline)."""
+    analyzer = analyzer or indonesian_analyzer()
+    facet = ID(stored=True, sortable=True)
     return Schema(
         id=ID(stored=True, unique=True),
         url=ID(stored=True),
-        source=ID(stored=True, sortable=True),
-        category=ID(stored=True, sortable=True),
-        title=TEXT(analyzer=analyzer, stored=True, field_boost=2.0, spelling=True),
+        url_key=ID,
+        source=facet,
+        category=facet,
+        title=TEXT(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST, spelling=True),
         body=TEXT(analyzer=analyzer, stored=True, spelling=True),
         published=DATETIME(stored=True, sortable=True),
-        year=ID(stored=True, sortable=True),
-        month=ID(stored=True, sortable=True),
-        day=ID(stored=True, sortable=True),
+        year=facet,
+        month=facet,
+        day=facet,
     )
+
+
+def parse_published(published: str | None) -> datetime | None:
+    """The wall-clock time of an ISO 8601 `Article.published`; the offset is dropped (facets: the local day).
+
+    "2019-09-10T21:48:00+07:00" -> 2019-09-10 21:48; "2019-09-10" -> 2019-09-10 00:00; None or junk -> None.
+    """
+    if not published:
+        return None
+    try:
+        return datetime.fromisoformat(published.strip()).replace(tzinfo=None)
+    except ValueError:
+        return None
+
+
+def article_document(article: Article) -> dict:
+    """The fields Whoosh gets for one article; absent values are left out rather than stored empty."""
+    published = parse_published(article.published)
+    if published is None:
+        year = month = day = NO_DATE
+    else:
+        year, month, day = f"{published:%Y}", f"{published:%Y-%m}", f"{published:%Y-%m-%d}"
+    doc = {
+        "id": article.id,
+        "title": article.title,
+        "body": article.body,
+        "year": year,
+        "month": month,
+        "day": day,
+    }
+    if article.url:
+        doc["url"] = article.url
+        doc["url_key"] = normalise_url(article.url)
+    if article.source:
+        doc["source"] = article.source
+    if article.category:
+        doc["category"] = article.category
+    if published is not None:
+        doc["published"] = published
+    return doc

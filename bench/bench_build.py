@@ -1,0 +1,152 @@
+"""Time a full build of a corpus, next to a plain Whoosh build of the same articles (run by hand).
+
+    .venv/bin/python bench/bench_build.py [--corpus FILE] [--runs N]
+
+Each configuration runs in a fresh child process, so every figure starts cold and the peak memory is that
+configuration's own: the peak RSS is the sum over the child and its worker processes, sampled from /proc
+every 50 ms. Configurations:
+    project  `search.indexing.build_index`: Indonesian analyser, the project's writer settings, build
+             metadata, generation switch. Run twice when --runs 2 (the second run starts with whatever the
+             first left on disk, e.g. a stem cache).
+    plain    the same articles and fields with Whoosh's StandardAnalyzer (no stemming, no stop list beyond
+             Whoosh's English one) and the same writer settings: the cost of Whoosh alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+WIDTHS = (8, 8, 6, 8, 9, 8)
+DEFAULT_CORPUS = REPO.parent / "shared" / "data" / "click-id" / "corpus.jsonl"
+
+
+def tree_rss_bytes(root_pid: int) -> int:
+    """Resident memory of a process and all its descendants, read from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        children.setdefault(int(fields[1]), []).append(pid)
+        rss[pid] = int(fields[21]) * 4096
+    total, pending = 0, [root_pid]
+    while pending:
+        pid = pending.pop()
+        total += rss.get(pid, 0)
+        pending.extend(children.get(pid, []))
+    return total
+
+
+def run_measured(args: list[str]) -> dict:
+    """Run this script as a child with `args`; return its JSON result plus the peak RSS of its tree."""
+    child = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, text=True, cwd=REPO)
+    peak = 0
+
+    def sample() -> None:
+        nonlocal peak
+        while child.poll() is None:
+            peak = max(peak, tree_rss_bytes(child.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    output, _ = child.communicate()
+    sampler.join()
+    if child.returncode != 0:
+        raise SystemExit(f"benchmark child {args} failed with status {child.returncode}")
+    return {**json.loads(output), "peak_rss_mb": round(peak / 2**20)}
+
+
+def build_project(corpus: Path, index_dir: Path) -> dict:
+    from search.indexing import build_index
+    from search.store import current_generation, generation_dir, generation_size
+
+    report = build_index(index_dir, [corpus])
+    size = generation_size(generation_dir(index_dir, current_generation(index_dir)))
+    return {"articles": report.indexed, "seconds": report.seconds, "index_mb": round(size / 2**20, 1)}
+
+
+def build_plain(corpus: Path, index_dir: Path) -> dict:
+    from whoosh import index as whoosh_index
+    from whoosh.analysis import StandardAnalyzer
+
+    from search.indexing import BUILD_WRITER_OPTIONS
+    from search.schema import article_document, make_schema
+    from search.sources import iter_articles
+    from search.store import generation_size
+
+    started = time.monotonic()
+    index_dir.mkdir(parents=True)
+    ix = whoosh_index.create_in(str(index_dir), make_schema(StandardAnalyzer()))
+    gc.disable()
+    writer = ix.writer(**BUILD_WRITER_OPTIONS)
+    count = 0
+    for article in iter_articles([corpus]):
+        writer.add_document(**article_document(article))
+        count += 1
+    writer.commit()
+    seconds = time.monotonic() - started
+    return {"articles": count, "seconds": seconds, "index_mb": round(generation_size(index_dir) / 2**20, 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--runs", type=int, default=2, help="project builds in a row (default 2)")
+    parser.add_argument("--child", choices=["project", "plain"], help=argparse.SUPPRESS)
+    parser.add_argument("--index", type=Path, help=argparse.SUPPRESS)
+    options = parser.parse_args()
+
+    if options.child:
+        sys.path.insert(0, str(REPO))
+        build = build_project if options.child == "project" else build_plain
+        print(json.dumps(build(options.corpus, options.index)))
+        return
+
+    if not options.corpus.is_file():
+        raise SystemExit(f"corpus not found: {options.corpus}")
+    with tempfile.TemporaryDirectory(prefix="bench-build-") as scratch:
+        rows = []
+        for run in range(1, options.runs + 1):
+            child_args = [
+                "--child",
+                "project",
+                "--corpus",
+                str(options.corpus),
+                "--index",
+                f"{scratch}/project",
+            ]
+            rows.append((f"project, build {run}", run_measured(child_args)))
+        child_args = ["--child", "plain", "--corpus", str(options.corpus), "--index", f"{scratch}/plain"]
+        rows.append(("plain Whoosh (StandardAnalyzer)", run_measured(child_args)))
+
+    plain_seconds = rows[-1][1]["seconds"]
+    print(f"corpus: {options.corpus}")
+    columns = ("articles", "seconds", "art/s", "x plain", "peak RSS", "index")
+    print(
+        f"{'configuration':34} "
+        + " ".join(f"{name:>{width}}" for name, width in zip(columns, WIDTHS, strict=True))
+    )
+    for name, row in rows:
+        print(
+            f"{name:34} {row['articles']:>8} {row['seconds']:>8.1f} {row['articles'] / row['seconds']:>6.0f} "
+            f"{row['seconds'] / plain_seconds:>8.2f} {row['peak_rss_mb']:>6} MB {row['index_mb']:>5} MB"
+        )
+
+
+if __name__ == "__main__":
+    main()

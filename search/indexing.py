@@ -1,0 +1,345 @@
+"""Full and incremental builds of the Whoosh index, opening the current index, and index statistics.
+
+A build writes a fresh generation and switches to it; an update copies the current generation (hard links),
+writes the new and changed articles into the copy and switches to it. Readers go through `open_current`,
+which always finds a complete index. See search/store.py for the on-disk layout and the lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.codec.base import Segment
+from whoosh.reading import SegmentReader
+from whoosh.searching import Searcher
+from whoosh.writing import MERGE_SMALL, IndexWriter
+
+from search.article import Article, normalise_url
+from search.schema import NO_DATE, article_document, index_format, make_schema
+from search.sources import Skipped, iter_articles
+from search.store import (
+    IndexBusyError,
+    IndexMissingError,
+    IndexVersionError,
+    SearchIndexError,
+    build_hint,
+    copy_generation,
+    current_generation,
+    generation_dir,
+    generation_size,
+    new_generation,
+    read_build_info,
+    remove_stale_generations,
+    switch_to,
+    write_build_info,
+    writer_lock,
+)
+
+__all__ = [
+    "BuildReport",
+    "IndexBusyError",
+    "IndexMissingError",
+    "IndexVersionError",
+    "SearchIndexError",
+    "build_index",
+    "current_generation",
+    "index_stats",
+    "open_current",
+    "update_index",
+]
+
+DUPLICATE = "duplicate in this run"
+
+# Measured on the 22,922-article click-id corpus on 2 cores (see bench/bench_build.py): two worker processes
+# each writing their own segment keep both cores busy; the final merge would be single-process, so skip it.
+BUILD_WRITER_OPTIONS = {"procs": min(2, os.cpu_count() or 1), "multisegment": True, "limitmb": 512}
+# An update is usually small: one process, and a merge policy that keeps the segment count down.
+UPDATE_WRITER_OPTIONS = {"limitmb": 512}
+
+Progress = Callable[[int], None]
+OnSkip = Callable[[Skipped], None]
+MergePolicy = Callable[[IndexWriter, list[Segment]], list[Segment]]
+
+
+@dataclass
+class BuildReport:
+    """What one build or update did."""
+
+    kind: str
+    generation: str | None = None
+    indexed: int = 0
+    replaced: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "generation": self.generation,
+            "indexed": self.indexed,
+            "replaced": self.replaced,
+            "skipped": dict(self.skipped),
+            "seconds": round(self.seconds, 2),
+        }
+
+
+def open_current(index_dir: Path | str) -> whoosh_index.Index:
+    """The current generation of the index at `index_dir`, opened for reading.
+
+    Raises IndexMissingError when nothing was built there and IndexVersionError when the index was built by
+    a program with another schema or analyser; both messages tell the user what to run.
+    """
+    for _attempt in range(3):
+        name = current_generation(index_dir)
+        if name is None:
+            raise IndexMissingError(
+                f"no search index in {index_dir}: build one with `{build_hint(index_dir)}`"
+            )
+        folder = generation_dir(index_dir, name)
+        info = read_build_info(folder)
+        if info is not None:
+            check_format(index_dir, info)
+            try:
+                # Our schema, not the one pickled in the index: the version check above makes them the same.
+                return whoosh_index.open_dir(str(folder), schema=make_schema())
+            except (FileNotFoundError, whoosh_index.EmptyIndexError):
+                pass
+        if current_generation(index_dir) == name:
+            break
+        # A writer switched generations and removed this one between our two reads: read CURRENT again.
+    raise IndexMissingError(
+        f"the search index in {index_dir} is damaged (generation {name} is incomplete): "
+        f"rebuild it with `{build_hint(index_dir)}`"
+    )
+
+
+def check_format(index_dir: Path | str, info: dict) -> None:
+    expected = index_format()
+    found = {key: info.get(key) for key in expected}
+    if found != expected:
+        raise IndexVersionError(
+            f"the search index in {index_dir} was built with {_describe(found)}, but this program uses "
+            f"{_describe(expected)}: rebuild it with `{build_hint(index_dir)}`"
+        )
+
+
+def _describe(version: dict) -> str:
+    return f"schema {version['schema_version']} and analyser {version['analyzer_version']}"
+
+
+def build_index(
+    index_dir: Path | str,
+    paths: Iterable[str | Path],
+    *,
+    progress: Progress | None = None,
+    on_skip: OnSkip | None = None,
+    wait: float = 5.0,
+) -> BuildReport:
+    """Index every article under `paths` into a new generation and switch readers to it."""
+    with writer_lock(index_dir, wait):
+        return _build(index_dir, paths, progress, on_skip)
+
+
+def update_index(
+    index_dir: Path | str,
+    paths: Iterable[str | Path],
+    *,
+    progress: Progress | None = None,
+    on_skip: OnSkip | None = None,
+    wait: float = 5.0,
+) -> BuildReport:
+    """Add the articles under `paths` to the current index; an article already there (same id or same
+    normalised URL) is replaced. Without an index yet, this is a build."""
+    with writer_lock(index_dir, wait):
+        previous = current_generation(index_dir)
+        previous_info = read_build_info(generation_dir(index_dir, previous)) if previous else None
+        if previous_info is None:
+            return _build(index_dir, paths, progress, on_skip)
+        check_format(index_dir, previous_info)
+        report, started = BuildReport(kind="update"), time.monotonic()
+        remove_stale_generations(index_dir, keep={previous})
+        folder = new_generation(index_dir)
+        copy_generation(generation_dir(index_dir, previous), folder)
+        ix = whoosh_index.open_dir(str(folder), schema=make_schema())
+        with (
+            _writing(ix, UPDATE_WRITER_OPTIONS, merge=_merge_after_update) as writer,
+            writer.searcher() as before,
+        ):
+            live_before = before.doc_count()
+            removed = _add_articles(writer, paths, report, progress, on_skip, replacing=before)
+        expected = live_before - removed + report.indexed
+        return _finish(index_dir, folder, dict(previous_info), report, started, expected, previous)
+
+
+def _build(
+    index_dir: Path | str, paths: Iterable[str | Path], progress: Progress | None, on_skip
+) -> BuildReport:
+    report, started = BuildReport(kind="build"), time.monotonic()
+    previous = current_generation(index_dir)
+    remove_stale_generations(index_dir, keep={previous})
+    folder = new_generation(index_dir)
+    ix = whoosh_index.create_in(str(folder), make_schema())
+    with _writing(ix, BUILD_WRITER_OPTIONS) as writer:
+        _add_articles(writer, paths, report, progress, on_skip)
+    return _finish(index_dir, folder, index_format(), report, started, report.indexed, previous)
+
+
+def _add_articles(
+    writer: IndexWriter,
+    paths: Iterable[str | Path],
+    report: BuildReport,
+    progress: Progress | None,
+    on_skip: OnSkip | None,
+    replacing: Searcher | None = None,
+) -> int:
+    """Write the articles under `paths`; with `replacing` (a searcher over the index as it was), delete the
+    old version of each article first. Returns how many old documents were deleted."""
+    removed: set[int] = set()
+    seen = _SeenInRun()
+    for article in iter_articles(paths, on_skip=_counting(on_skip, report)):
+        if seen.again(article):
+            report.skipped[DUPLICATE] += 1
+            continue
+        if replacing is not None:
+            old_versions = set(replacing.document_numbers(id=article.id))
+            if article.url:
+                old_versions.update(replacing.document_numbers(url_key=normalise_url(article.url)))
+            for docnum in old_versions - removed:
+                writer.delete_document(docnum)
+            removed |= old_versions
+            report.replaced += bool(old_versions)
+        writer.add_document(**article_document(article))
+        report.indexed += 1
+        if progress:
+            progress(1)
+    return len(removed)
+
+
+def _finish(
+    index_dir: Path | str,
+    folder: Path,
+    info: dict,
+    report: BuildReport,
+    started: float,
+    expected: int,
+    previous: str | None,
+) -> BuildReport:
+    """Check the new generation, record how it was made, and switch readers to it."""
+    written = whoosh_index.open_dir(str(folder), schema=make_schema()).doc_count()
+    if written != expected:
+        # Whoosh's parallel writer drops the segment of a worker that crashed and commits the rest.
+        raise SearchIndexError(
+            f"the index writer lost articles ({expected} expected, {written} written; see the errors above): "
+            f"the index in {index_dir} was left as it was"
+        )
+    report.generation = folder.name
+    report.seconds = time.monotonic() - started
+    info[f"last_{report.kind}"] = {
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        **report.to_dict(),
+    }
+    write_build_info(folder, info)
+    switch_to(index_dir, folder)
+    remove_stale_generations(index_dir, keep={folder.name, previous})
+    return report
+
+
+@contextlib.contextmanager
+def _writing(
+    ix: whoosh_index.Index, options: dict, merge: MergePolicy | None = None
+) -> Iterator[IndexWriter]:
+    """A writer that commits when the block ends and cancels on an error. The garbage collector is off
+    meanwhile: the writer keeps large buffers alive and collecting them over and over costs a third of
+    the build (measured), while nothing it allocates needs the cycle collector."""
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        writer = ix.writer(**options)
+        try:
+            yield writer
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(mergetype=merge)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _merge_after_update(writer: IndexWriter, segments: list[Segment]) -> list[Segment]:
+    """Whoosh's merge policy, but first drop segments whose articles were all replaced and rewrite those
+    mostly replaced: otherwise every update leaves dead segments that each query still has to visit."""
+    kept = []
+    for segment in segments:
+        if segment.doc_count() == 0:
+            continue
+        if segment.deleted_count() * 2 > segment.doc_count_all():
+            with contextlib.closing(SegmentReader(writer.storage, writer.schema, segment)) as reader:
+                writer.add_reader(reader)
+            continue
+        kept.append(segment)
+    return MERGE_SMALL(writer, kept)
+
+
+class _SeenInRun:
+    """Recognises an article met earlier in the same run, by id or by normalised URL; the first one wins."""
+
+    def __init__(self) -> None:
+        self._keys: set[str] = set()
+
+    def again(self, article: Article) -> bool:
+        keys = {f"id:{article.id}"}
+        if article.url:
+            keys.add(f"url:{normalise_url(article.url)}")
+        if keys & self._keys:
+            return True
+        self._keys |= keys
+        return False
+
+
+def _counting(on_skip: OnSkip | None, report: BuildReport) -> OnSkip:
+    def count_and_pass_on(skipped: Skipped) -> None:
+        report.skipped[skipped.reason.split(":", 1)[0]] += 1
+        if on_skip:
+            on_skip(skipped)
+
+    return count_and_pass_on
+
+
+def index_stats(index_dir: Path | str) -> dict:
+    """Counts, date range, size on disk and build history of the current index."""
+    ix = open_current(index_dir)
+    name = current_generation(index_dir)
+    folder = generation_dir(index_dir, name)
+    info = read_build_info(folder) or {}
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        live = list(reader.all_doc_ids())
+        sources = reader.column_reader("source")
+        days = reader.column_reader("day")
+        published = reader.column_reader("published", translate=True)
+        per_source = Counter(sources[doc] or "none" for doc in live)
+        dated = [published[doc] for doc in live if days[doc] != NO_DATE]
+    return {
+        "index": str(index_dir),
+        "generation": name,
+        "articles": len(live),
+        "per_source": dict(per_source.most_common()),
+        "without_date": len(live) - len(dated),
+        "first_published": min(dated).isoformat() if dated else None,
+        "last_published": max(dated).isoformat() if dated else None,
+        "size_bytes": generation_size(folder),
+        "schema_version": info.get("schema_version"),
+        "analyzer_version": info.get("analyzer_version"),
+        "last_build": info.get("last_build"),
+        "last_update": info.get("last_update"),
+    }
