@@ -1,34 +1,461 @@
-"""PLACEHOLDER analyser (to be replaced by the analysis work, issue 4): tokenise, lowercase, stem."""
+"""Indonesian text analysis shared by the index and the query parser.
+
+The pipeline is ``IndonesianTokenizer() | IndonesianWordFilter()``:
+
+1. The tokenizer finds words with one regular expression: hyphenated words stay whole ("anak-anak"),
+   apostrophes stay inside words ("Jum'at"), digit groups stay whole ("9/4/2019", "2.500", "Rp10.000"),
+   dotted abbreviations stay whole ("A.M."). Before matching it repairs UTF-8 text that was decoded as Mac
+   Roman ("‚Äú" -> "“", "¬†" -> no-break space, "Nestl√©" -> "Nestlé"), as found in the click-id bodies,
+   padding each repair with zero-width spaces so every character offset still points into the stored text.
+2. The filter turns each word into index terms through a per-process cache keyed by the raw word, so the
+   work below runs once per distinct word: Unicode normalisation (NFKD with accents dropped, so
+   "Nestlé" = "nestle"; zero-width characters, apostrophes and underscores removed; lower case), the
+   curated stop-word list (search/data/stopwords.txt: function words only), Sastrawi stemming (itself
+   cached, bounded, and persistable with save_stem_cache/load_stem_cache), and hyphen handling: Sastrawi
+   resolves reduplication ("berbalas-balasan" -> balas); an exact reduplication it cannot resolve
+   ("sabu-sabu") is stemmed through its half; any other compound ("kedutaan-semua", "covid-19") is split
+   into its parts, each at its own position.
+
+Damaged names. Sastrawi maps Bekasi -> bekas, Bali -> bal, berikan -> ikan, penyelidikan -> lidi. Rather
+than a list of protected words (which cannot know tomorrow's names and would have to come from corpus
+statistics), every word whose normalised surface form differs from its stem is indexed twice at the same
+position: the stem ("bekas") and the surface form ("bekasi"). A query word goes through the same path and
+becomes Or(stem, surface) (the fields use multitoken_query="or"), so "bekasi" finds every inflection of the
+stem but ranks articles that contain the exact word above those that only share the stem; the same holds
+for any word, named in a test or not, and for lowercase queries. The cost, measured on the click-id corpus
+(bench/bench_analyzer.py), is the extra postings of those surface terms.
+
+Phrases. Whoosh analyses a quoted phrase with ``field.tokenize(text, mode="query")`` and expects one term
+per position; the surface terms would break that. In query mode the filter therefore yields the stem only,
+and IndonesianText.process_text, which the parser uses for single query words, asks for the surface
+alternates explicitly (``alternates=True``). So "kebakaran hutan" as a phrase is Phrase([bakar, hutan]):
+it matches "kebakaran hutan" and "pembakaran hutan", never "hutan kebakaran". Stop words are removed with
+positions renumbered, so a phrase containing a stop word still matches.
+
+Highlighting re-analyses stored text in index mode: stem and surface tokens carry the same startchar and
+endchar, so "dibakar" and "Kebakaran" are marked for a query "kebakaran".
+
+Spelling. The filter is not marked is_morph (Whoosh's no_morph mode would skip normalisation along with
+stemming); the field lexicon already holds every surface form next to the stems, so a spelling corrector
+reads the field itself: ``reader.corrector("body").suggest(word.lower(), ...)``; no separate spell_ field is
+written.
+"""
 
 from __future__ import annotations
 
-from functools import lru_cache
+import json
+import os
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import cache
+from itertools import islice
+from pathlib import Path
+from typing import Any
 
-from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
+from whoosh.analysis import Filter, Token, Tokenizer
+from whoosh.fields import TEXT
 
-ANALYZER_VERSION = "0-placeholder"
+# Bump whenever the terms produced for some text change: indexes record it and refuse a mismatch.
+ANALYZER_VERSION = "1"
+
+STOPWORDS_PATH = Path(__file__).with_name("data") / "stopwords.txt"
+
+# Distinct words in the 22,922 click-id articles: ~108k normalised, ~150k raw spellings (case, mojibake).
+STEM_CACHE_SIZE = 250_000
+WORD_CACHE_SIZE = 400_000
+
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_WORD_RE = re.compile(
+    # a dotted abbreviation of single letters: A.M., U.S.A
+    r"(?<!\w)[^\W\d_](?:\.[^\W\d_])+\.?(?!\w)"
+    # a word: runs of word characters (invisible characters allowed inside) joined by an apostrophe,
+    # a hyphen or, between digits, by . , / :
+    rf"|\w[\w{_INVISIBLE}]*(?:(?:['’`][{_INVISIBLE}]*|-|(?<=\d)[.,/:])(?=\w)[\w{_INVISIBLE}]+)*"
+)
 
 
-@lru_cache(maxsize=1)
-def _stemmer():
-    return StemmerFactory().create_stemmer()
+def _mojibake_pattern() -> re.Pattern[str]:
+    """UTF-8 sequences read as Mac Roman: a lead byte for Latin-1 symbols, Latin letters, Arabic or general
+    punctuation, then continuation bytes. Leads that are common punctuation themselves (“ ” ‘ ’ —) are left
+    out so that real text such as "d’état" is never touched."""
+
+    def mac(byte_values: range | list[int]) -> str:
+        return re.escape(bytes(byte_values).decode("mac_roman"))
+
+    follow = f"[{mac(range(0x80, 0xC0))}]"
+    two_byte_leads = mac([0xC2, 0xC3, 0xC4, 0xC5, 0xD8, 0xD9])
+    return re.compile(f"[{two_byte_leads}]{follow}|{mac([0xE2])}{follow}{follow}")
 
 
-@lru_cache(maxsize=200_000)
+_MOJIBAKE_RE = _mojibake_pattern()
+
+
+def _repair_mojibake(match: re.Match[str]) -> str:
+    """The character the bytes meant, padded with zero-width spaces to the same length."""
+    bad = match.group()
+    try:
+        good = bad.encode("mac_roman").decode("utf-8")
+    except UnicodeError:
+        return bad
+    return good + "\u200b" * (len(bad) - len(good))
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8-read-as-Mac-Roman without moving any character: "kata‚Äù" -> "kata”" plus 2 zero-widths."""
+    return _MOJIBAKE_RE.sub(_repair_mojibake, text)
+
+
+# --- Normalisation and stop words ------------------------------------------------------------------
+
+_DROP_CHARS = dict.fromkeys(map(ord, _INVISIBLE + "'’`_"), None)
+
+
+def normalise_word(raw: str) -> str:
+    """The comparable form of a raw token: "Jum'at" -> "jumat", "Nestlé" -> "nestle", "A.M." -> "am",
+    "09/04/2019" -> "9/4/2019"."""
+    word = raw.translate(_DROP_CHARS)
+    if not word.isascii():
+        word = unicodedata.normalize("NFKD", word)
+        word = unicodedata.normalize("NFC", "".join(c for c in word if not unicodedata.combining(c)))
+    word = word.lower()
+    if "." in word and not any(c.isdigit() for c in word):
+        word = word.replace(".", "")
+    if "/" in word:
+        word = "/".join(part.lstrip("0") or "0" for part in word.split("/"))
+    return word
+
+
+def read_word_list(path: Path) -> frozenset[str]:
+    """One word a line; blank lines and lines starting with # are skipped."""
+    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    """The curated function words that are not indexed (see the header of search/data/stopwords.txt)."""
+    return read_word_list(STOPWORDS_PATH)
+
+
+# --- Bounded caches and stemming ---------------------------------------------------------------------
+
+
+class BoundedCache(dict):
+    """A dict that forgets its oldest quarter when it reaches `maxsize` entries.
+
+    Reads are plain dict lookups (the hot path of the filter); only inserts pay for the bound.
+    """
+
+    def __init__(self, maxsize: int) -> None:
+        super().__init__()
+        self.maxsize = maxsize
+
+    def put(self, key: str, value: Any) -> None:
+        if len(self) >= self.maxsize:
+            for old in list(islice(iter(self), max(1, self.maxsize // 4))):
+                self.pop(old, None)
+        self[key] = value
+
+
+_STEMS = BoundedCache(STEM_CACHE_SIZE)  # normalised word -> Sastrawi stem
+_WORDS = BoundedCache(WORD_CACHE_SIZE)  # raw token -> terms (see analyse_word)
+
+
+@cache
+def _sastrawi():
+    """The Sastrawi stemmer, created on first use and never stored on a filter (it would be pickled into
+    every index's .toc with its whole dictionary)."""
+    from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
+    from Sastrawi.Stemmer.Stemmer import Stemmer
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    return Stemmer(ArrayDictionary(StemmerFactory().get_words()))
+
+
 def stem(word: str) -> str:
-    return _stemmer().stem(word) or word
+    """Sastrawi's stem of one normalised word, computed once per process (or loaded from a cache file)."""
+    stemmed = _STEMS.get(word)
+    if stemmed is None:
+        stemmed = _sastrawi().stem_word(word) or word
+        _STEMS.put(word, stemmed)
+    return stemmed
 
 
-class SastrawiStemFilter(Filter):
-    is_morph = True
+def _stem_cache_tag() -> str:
+    from importlib.metadata import version
 
-    def __call__(self, tokens):
-        for t in tokens:
-            if not t.no_morph:
-                t.text = stem(t.text)
+    return f"analyzer {ANALYZER_VERSION}, PySastrawi {version('PySastrawi')}"
+
+
+def save_stem_cache(path: str | os.PathLike[str]) -> int:
+    """Write the stems computed so far to `path` (JSON, written atomically); returns how many."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps({"tag": _stem_cache_tag(), "stems": dict(_STEMS)}, ensure_ascii=False))
+    tmp.replace(path)
+    return len(_STEMS)
+
+
+def load_stem_cache(path: str | os.PathLike[str]) -> int:
+    """Prime the stem cache from a file written by save_stem_cache; returns how many stems were loaded.
+
+    A missing, unreadable or stale file (other analyser or Sastrawi version) loads nothing: the stems are
+    then computed again, never taken from a different stemmer.
+    """
+    try:
+        saved = json.loads(Path(path).read_text(encoding="utf-8"))
+        stems = saved["stems"] if saved.get("tag") == _stem_cache_tag() else {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return 0
+    loaded = 0
+    for word, stemmed in islice(stems.items(), STEM_CACHE_SIZE - len(_STEMS)):
+        if isinstance(word, str) and isinstance(stemmed, str):
+            _STEMS[word] = stemmed
+            loaded += 1
+    return loaded
+
+
+def clear_caches() -> None:
+    """Forget every cached word and stem (tests, benchmarks)."""
+    _STEMS.clear()
+    _WORDS.clear()
+
+
+def cache_sizes() -> dict[str, int]:
+    return {"stems": len(_STEMS), "words": len(_WORDS)}
+
+
+# --- What one raw word becomes -------------------------------------------------------------------------
+
+
+class StopWord(str):
+    """A stop word's normalised text: yielded as a stopped token only when stop words are kept."""
+
+    __slots__ = ()
+
+
+# A position's terms: a str, or a tuple whose first item is the stem and the rest the exact forms that
+# are also indexed at that position ("bekas", "bekasi"), or a StopWord.
+Terms = str | tuple[str, ...]
+
+
+def _single_word_terms(word: str) -> Terms:
+    if word in stopwords():
+        return StopWord(word)
+    if not (word.isascii() and word.isalpha()):
+        return word  # numbers, codes such as pm10, non-Latin scripts: kept as written
+    stemmed = stem(word)
+    return stemmed if stemmed == word else (stemmed, word)
+
+
+def analyse_word(raw: str) -> Terms | list[tuple[int, int, Terms]]:
+    """The terms of one raw token, cached: "Kebakaran" -> ("bakar", "kebakaran"); "hutan" -> "hutan";
+    "dan" -> StopWord("dan"); "covid-19" -> [(0, 5, ("covid", "covid-19")), (6, 8, "19")] (one entry per
+    position with offsets inside the token, the whole compound kept as an exact form of the first part);
+    "___" -> [] (nothing)."""
+    terms = _WORDS.get(raw)
+    if terms is None:
+        terms = _analyse_uncached(raw)
+        _WORDS.put(raw, terms)
+    return terms
+
+
+def _analyse_uncached(raw: str) -> Terms | list[tuple[int, int, Terms]]:
+    word = normalise_word(raw)
+    if not word:
+        return []
+    if "-" not in word:
+        return _single_word_terms(word)
+    if word in stopwords():
+        return StopWord(word)
+    halves = word.split("-")
+    if word.replace("-", "").isalpha() and word.isascii():
+        stemmed = stem(word)
+        if stemmed == word and len(set(halves)) == 1:
+            stemmed = stem(halves[0])  # an exact reduplication Sastrawi leaves alone: sabu-sabu -> sabu
+        if stemmed != word and "-" not in stemmed:
+            return (stemmed, word)
+    raw_parts = raw.split("-")
+    if len(raw_parts) != len(halves):
+        return word  # normalisation changed the hyphens: keep the token whole
+    slots: list[tuple[int, int, Terms]] = []
+    start = 0
+    for part in raw_parts:
+        part_terms = analyse_word(part)
+        if isinstance(part_terms, list):  # "___": nothing to index
+            part_terms = None
+        if part_terms is not None:
+            slots.append((start, start + len(part), part_terms))
+        start += len(part) + 1
+    for i, (first_start, first_end, first_terms) in enumerate(slots):
+        if not isinstance(first_terms, StopWord):
+            exact = first_terms if isinstance(first_terms, tuple) else (first_terms,)
+            slots[i] = (first_start, first_end, (*exact, word))
+            break
+    return slots
+
+
+# --- Whoosh components ----------------------------------------------------------------------------------
+
+
+class IndonesianTokenizer(Tokenizer):
+    """Finds the words of Indonesian news text, mojibake repaired, offsets into the text as given.
+
+    "Anak-anak KPK, Jum'at (9/4/2019) ‚ÄúBekasi‚Äù" yields the raw tokens
+    "Anak-anak" (0-9), "KPK" (10-13), "Jum'at" (15-21), "9/4/2019" (23-31), "Bekasi" (36-42).
+    """
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        t.boost = 1.0
+        t.stopped = False
+        pos = start_pos
+        if not tokenize:
+            t.text = value.strip()
+            if keeporiginal:
+                t.original = t.text
+            if positions:
+                t.pos = pos
+            if chars:
+                t.startchar, t.endchar = start_char, start_char + len(value)
             yield t
+        elif chars or keeporiginal:
+            for match in _WORD_RE.finditer(repair_mojibake(value)):
+                t.text = match.group()
+                if keeporiginal:
+                    t.original = t.text
+                if positions:
+                    t.pos = pos
+                    pos += 1
+                if chars:
+                    t.startchar = start_char + match.start()
+                    t.endchar = start_char + match.end()
+                yield t
+        else:  # the indexing path: findall skips building match objects
+            for text in _WORD_RE.findall(repair_mojibake(value)):
+                t.text = text
+                t.pos = pos
+                pos += 1
+                yield t
+
+
+class IndonesianWordFilter(Filter):
+    """Replaces each raw word with its index terms: stop words dropped, Sastrawi stems, exact forms.
+
+    Index mode (and highlighting): "Kebakaran di Bekasi, anak-anak" yields
+    "bakar" and "kebakaran" at position 0, "bekas" and "bekasi" at 1, "anak" and "anak-anak" at 2
+    ("di" is a stop word; positions are renumbered without it).
+    Query mode yields the stems only ("bakar", "bekas", "anak": phrase-safe) unless the caller passes
+    alternates=True, as IndonesianText.process_text does for single query words.
+    With removestops=False a stop word comes through as a token with stopped=True.
+    """
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        lookup = _WORDS.get
+        pos = alternates = None
+        for t in tokens:
+            if pos is None:
+                pos = t.pos if t.positions else 0
+                alternates = getattr(t, "alternates", None)
+                if alternates is None:
+                    alternates = t.mode != "query"
+            terms = lookup(t.text)
+            if terms is None:
+                terms = analyse_word(t.text)
+            cls = terms.__class__
+            if cls is str:
+                t.text = terms
+                t.pos = pos
+                pos += 1
+                yield t
+            elif cls is tuple:
+                t.pos = pos
+                pos += 1
+                if alternates:
+                    for term in terms:
+                        t.text = term
+                        yield t
+                else:
+                    t.text = terms[0]
+                    yield t
+            elif cls is StopWord:
+                if not t.removestops:
+                    t.text = str(terms)
+                    t.stopped = True
+                    yield t
+                    t.stopped = False
+            else:
+                base = t.startchar if t.chars else 0
+                for start, end, part in terms:
+                    if t.chars:
+                        t.startchar, t.endchar = base + start, base + end
+                    if part.__class__ is StopWord:
+                        if not t.removestops:
+                            t.text = str(part)
+                            t.stopped = True
+                            yield t
+                            t.stopped = False
+                        continue
+                    t.pos = pos
+                    pos += 1
+                    for term in part if part.__class__ is tuple else (part,):
+                        t.text = term
+                        yield t
+                        if not alternates:
+                            break
 
 
 def indonesian_analyzer():
-    return RegexTokenizer(r"\w+(?:[-.]\w+)*") | LowercaseFilter() | SastrawiStemFilter()
+    """The analyser of the title and body fields (a whoosh CompositeAnalyzer; picklable, holds no data)."""
+    return IndonesianTokenizer() | IndonesianWordFilter()
+
+
+class IndonesianText(TEXT):
+    """A TEXT field whose single query words also match their exact form: the query parser's word "bekasi"
+    becomes the terms ["bekas", "bekasi"] (joined by multitoken_query="or"), while a phrase, which Whoosh
+    analyses through tokenize(), keeps one term per position."""
+
+    def process_text(self, qstring: str, mode: str = "", **kwargs: Any) -> Iterator[str]:
+        if mode == "query":
+            kwargs.setdefault("alternates", True)
+        return super().process_text(qstring, mode=mode, **kwargs)
+
+
+def text_field(*, stored: bool = True, field_boost: float = 1.0) -> TEXT:
+    """The title/body field: positions for phrases, Or of stem and exact form for a query word, and
+    spelling suggestions read from the field's own lexicon (it holds the surface forms)."""
+    return IndonesianText(
+        analyzer=indonesian_analyzer(),
+        phrase=True,
+        stored=stored,
+        field_boost=field_boost,
+        multitoken_query="or",
+        spelling=True,
+    )
+
+
+def index_terms(text: str) -> list[str]:
+    """What the index stores for `text`, one line per position: the stem, then after "|" the exact forms
+    stored at the same position. "Kebakaran di Bekasi" -> ["bakar | kebakaran", "bekas | bekasi"]."""
+    lines: list[str] = []
+    last_pos = None
+    for t in indonesian_analyzer()(text, positions=True, mode="index"):
+        if t.pos == last_pos:
+            lines[-1] += f" | {t.text}"
+        else:
+            lines.append(t.text)
+            last_pos = t.pos
+    return lines
