@@ -177,7 +177,8 @@ def extract_html(raw: bytes, url: str | None = None) -> Article:
     host = urlsplit(url).hostname if url else _dominant_host(soup)
     headline_node, title = _title(soup, page, host)
     published = _published(soup, page, headline_node, url)
-    body = _body(soup, title)
+    source = _outlet(page, host, _title_affix(soup, title))
+    body = _body(soup, title)  # prunes the tree: everything read from the page comes before it
     if not body:
         body = page.first("og:description", "description", "twitter:description") or ""
     if not title and not body:
@@ -187,7 +188,7 @@ def extract_html(raw: bytes, url: str | None = None) -> Article:
     return Article(
         id=article_id(url, title, body),
         url=url,
-        source=_outlet(page, host),
+        source=source,
         title=title,
         body=body,
         published=published,
@@ -290,13 +291,31 @@ def outlet_name(name: str | None, url: str | None = None) -> str | None:
     return _outlet_for_host(host) or _registrable(host).capitalize()
 
 
-def _outlet(page: _PageMeta, host: str | None) -> str | None:
+def _outlet(page: _PageMeta, host: str | None, title_affix: str | None) -> str | None:
+    """og:site_name, JSON-LD publisher, the known name for the host, the <title>'s affix, the host itself."""
     site_label = _registrable(host).split(".")[0] if host else ""
     for name in (page.first("og:site_name"), page.ld_value("publisher")):
         # A site name naming neither the host nor a domain is a sub-channel ("sepakbola" on sport.detik.com).
         if name and (not site_label or site_label in _letters(name) or _looks_like_domain(name)):
             return outlet_name(name)
+    if host and _outlet_for_host(host):
+        return _outlet_for_host(host)
+    if title_affix:
+        return outlet_name(title_affix)
     return outlet_name(None, f"http://{host}") if host else None
+
+
+def _title_affix(soup: BeautifulSoup, headline: str) -> str | None:
+    """What the <title> adds around the headline, which is the site's name: "ANTARA News" in
+    "29 penerbangan ... dibatalkan - ANTARA News"."""
+    page_title = _fold(soup.title.get_text()) if soup.title else ""
+    if not headline or headline not in page_title:
+        return None
+    before, _, after = page_title.partition(headline)
+    affix = (before if len(before.strip(" |-–—:·»")) > len(after.strip(" |-–—:·»")) else after).strip(
+        " |-–—:·»"
+    )
+    return affix if 2 <= len(affix) <= 40 else None
 
 
 def _outlet_for_host(host: str) -> str | None:

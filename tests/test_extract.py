@@ -1,0 +1,210 @@
+"""Article extraction from real saved pages (gold.jsonl), the seed text dump and our own small fixtures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from search.extract import ExtractError, extract_html, extract_text_dump, outlet_name, title_from_body
+
+FIXTURES = Path(__file__).parent / "fixtures" / "extract"
+
+
+def fold(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def fixture_page(name: str):
+    return extract_html((FIXTURES / name).read_bytes())
+
+
+# ---------------------------------------------------------------- real pages against the hand-made gold
+
+
+def score_gold(html_dir: Path) -> tuple[dict[str, int], int, list[str]]:
+    """Per-field hits over gold.jsonl, the number of pages, and one line per miss."""
+    hits = {"title": 0, "date": 0, "body": 0, "outlet": 0, "no_leak": 0}
+    misses: list[str] = []
+    gold = [json.loads(line) for line in (html_dir / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
+    for page in gold:
+        article = extract_html((html_dir / page["file"]).read_bytes())
+        body = fold(article.body)
+        checks = {
+            "title": fold(article.title) == fold(page["title"]),
+            # date and minute: the first 16 characters of ISO 8601, plus the zone
+            "date": (article.published or "")[:16] == page["published"][:16]
+            and (article.published or "").endswith(page["published"][-6:]),
+            "body": fold(page["body_first"]) in body and fold(page["body_last"]) in body,
+            "outlet": article.source == page["outlet"],
+        }
+        leaks = [text for text in page["body_must_not_contain"] if fold(text) in body]
+        checks["no_leak"] = not leaks
+        for field, ok in checks.items():
+            hits[field] += ok
+            if not ok:
+                misses.append(f"{page['file']}: {field} {leaks if field == 'no_leak' else ''}")
+    return hits, len(gold), misses
+
+
+def test_gold_pages_per_field_accuracy(shared_data: Path) -> None:
+    hits, pages, misses = score_gold(shared_data / "html")
+    summary = ", ".join(f"{field} {count}/{pages} ({count / pages:.0%})" for field, count in hits.items())
+    print(f"\ngold extraction over {pages} pages: {summary}")
+    for miss in misses:
+        print("  miss:", miss)
+    assert hits["title"] / pages >= 0.95, misses
+    assert hits["date"] / pages >= 0.95, misses
+    assert hits["body"] / pages >= 0.90, misses
+    assert hits["no_leak"] == pages, misses
+
+
+def test_visible_wib_time_beats_a_wrong_meta_offset(shared_data: Path) -> None:
+    """merdeka prints "-07:00" on what is WIB clock time; the page shows "17 Juni 2021 11:38"."""
+    article = extract_html((shared_data / "html" / "merdeka" / "1.html").read_bytes())
+    assert article.published == "2021-06-17T11:38:29+07:00"
+
+
+def test_page_declaring_latin1_but_written_in_utf8_keeps_its_symbols(shared_data: Path) -> None:
+    article = extract_html((shared_data / "html" / "kapanlagi" / "1.html").read_bytes())
+    assert "Â" not in article.body
+    assert article.title == "Brandon Salim Makin Dekat Dengan Sivia Blink di 'HEART BEAT'"
+
+
+def test_seed_dump_outlet_date_and_body_end(shared_data: Path) -> None:
+    dump = next((shared_data / "seed").glob("*.txt"))
+    article = extract_text_dump(dump.read_text(encoding="utf-8"))
+    assert article.source == "Suara.com"
+    assert article.published == "2019-04-09"
+    assert article.body.startswith("Suara.com - Gubernur DKI Jakarta Anies Baswedan")
+    assert article.body.endswith("A.M. Fachir.")
+    for link_list in ("Baca Juga", "Berita Terkait", "Terpopuler", "Pilihan", "Terkini", "Moeldoko"):
+        assert link_list not in article.body
+    assert article.title.startswith("Gubernur DKI Jakarta Anies Baswedan menerima")
+    assert len(article.title) <= 101
+
+
+# ---------------------------------------------------------------- our fixtures: generic rules
+
+
+def test_unseen_outlet_comes_out_by_generic_rules() -> None:
+    article = fixture_page("unseen_outlet.html")
+    assert article.title == "Petani Kopi Gayo Mulai Panen Raya Lebih Awal"
+    assert article.source == "Warta Nusantara"
+    assert article.published == "2019-09-12T07:45:10+07:00"
+    assert article.category == "Ekonomi"
+    assert article.url == "https://www.wartanusantara.id/ekonomi/2019/09/12/petani-kopi-gayo-mulai-panen-raya"
+    paragraphs = article.body.split("\n\n")
+    assert paragraphs[0].startswith("Takengon, Warta Nusantara - Petani kopi di dataran tinggi Gayo")
+    assert "Kualitas Tetap Terjaga" in paragraphs  # a subhead is part of the article
+    assert paragraphs[-1].endswith("ujar Yusri menutup keterangannya.")  # "(rhd/srd)" cut off
+    for furniture in (
+        "Baca juga",
+        "Harga Kopi Arabika",
+        "ADVERTISEMENT",
+        "SCROLL TO CONTINUE",
+        "Penulis",
+        "Editor",
+        "Bagikan",
+        "WhatsApp",
+        "#kopi",
+        "Berita Terkait",
+        "Ekspor Kopi Sumatra",
+        "Terpopuler",
+        "Copyright",
+        "Beranda",
+    ):
+        assert furniture not in article.body
+
+
+def test_body_of_bare_text_and_br_is_split_into_paragraphs() -> None:
+    article = fixture_page("br_body.html")
+    assert article.title == "Jembatan Gantung Baru Hubungkan Dua Desa di Minahasa"
+    assert article.source == "Kabar Timur"  # what the <title> adds around the headline
+    # the meta tag says -07:00, the reader sees 08:30 WITA
+    assert article.published == "2019-08-12T08:30:00+08:00"
+    paragraphs = article.body.split("\n\n")
+    assert len(paragraphs) == 4
+    assert paragraphs[0].startswith("MANADO, KABAR TIMUR - Warga Desa Tounelet")
+    assert paragraphs[-1].endswith("kepada perangkat desa.")
+    for furniture in ("Baca juga", "Jalan Desa di Tondano", "Editor", "Berita Lainnya", "Banjir Surut"):
+        assert furniture not in article.body
+
+
+def test_wrongly_declared_charset_is_read_as_utf8() -> None:
+    article = fixture_page("wrong_charset.html")
+    assert "“Rumah di Ujung Sawah”" in article.body
+    assert "Café" in article.body
+    assert article.title == "Sineas Muda Raih Penghargaan di Festival Film Asia"
+    assert article.source == "Layar Kita"
+    assert article.published == "2019-11-03T20:10:00+07:00"  # no zone shown: WIB
+    assert "©" not in article.body
+
+
+def test_a_true_latin1_page_falls_back_to_its_declared_charset() -> None:
+    article = fixture_page("latin1.html")
+    assert "Café tempat pemutaran perdana" in article.body
+
+
+def test_truncated_html_gives_what_it_has() -> None:
+    article = fixture_page("truncated.html")
+    assert article.title == "Harga Cabai Rawit di Pasar Induk Turun Drastis"
+    assert article.published == "2019-09-20T06:15:00+07:00"
+    assert article.body.startswith("Harga cabai rawit merah di Pasar Induk Kramat Jati")
+    assert article.body.endswith("tapi petani pasti menja")
+
+
+def test_gallery_page_with_little_text_keeps_its_description() -> None:
+    article = fixture_page("gallery.html")
+    assert article.title == "FOTO: Semarak Pawai Obor Sambut Tahun Baru Islam"
+    assert article.body == "Ribuan warga mengikuti pawai obor keliling kota menyambut 1 Muharram 1441 H."
+    assert article.published == "2019-08-31T20:00:00+07:00"
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [("binary.html", "binary"), ("empty.html", "empty")],
+)
+def test_unusable_pages_raise_a_clear_error(name: str, reason: str) -> None:
+    with pytest.raises(ExtractError, match=reason):
+        fixture_page(name)
+
+
+def test_oversized_page_is_refused_before_parsing() -> None:
+    with pytest.raises(ExtractError, match="exceeds"):
+        extract_html(b"<html><body><p>" + b"kata " * (3 * 1024 * 1024) + b"</p></body></html>")
+
+
+def test_text_dump_stops_at_the_link_lists() -> None:
+    article = extract_text_dump((FIXTURES / "dump.txt").read_text(encoding="utf-8"))
+    assert article.source == "Lensaberita.id"
+    assert article.published == "2019-09-06"
+    assert article.body.endswith("tidak mengganggu program lain.")
+    assert "Festival Perahu Bidar" not in article.body
+    assert article.title.endswith("…")
+    assert article.title.startswith("Pemerintah Kota Pontianak menambah dua puluh titik lampu")
+
+
+def test_title_from_body_cuts_at_a_word_boundary() -> None:
+    assert title_from_body("Hujan deras turun. Jalan banjir.") == "Hujan deras turun."
+    long = "Kata " * 40
+    title = title_from_body(long)
+    assert title.endswith("Kata…") and len(title) <= 101
+
+
+@pytest.mark.parametrize(
+    ("given", "url", "expected"),
+    [
+        ("KOMPAS.com", None, "Kompas.com"),
+        ("detikinet", None, "detikInet"),
+        ("lifestyle.okezone.com", None, "Okezone"),
+        ("liputan6.com", None, "Liputan6.com"),
+        ("Warta Nusantara", None, "Warta Nusantara"),
+        ("ihram.co.id", None, "Ihram.co.id"),
+        (None, "https://sport.detik.com/sepakbola/x", "detikSport"),
+        (None, "https://www.beritabaru.example/x", "Beritabaru.example"),
+    ],
+)
+def test_outlet_names_as_readers_know_them(given: str | None, url: str | None, expected: str) -> None:
+    assert outlet_name(given, url) == expected
