@@ -13,7 +13,7 @@ from datetime import datetime
 from whoosh.analysis import Analyzer
 from whoosh.fields import DATETIME, ID, TEXT, Schema
 
-from search.analysis import ANALYZER_VERSION, indonesian_analyzer
+from search.analysis import ANALYZER_VERSION, text_field
 from search.article import Article, normalise_url
 
 # Bump when a field, its options or the document mapping changes: indexes built before must be rebuilt.
@@ -32,7 +32,12 @@ def index_format() -> dict[str, str]:
 
 def make_schema(analyzer: Analyzer | None = None) -> Schema:
     """The index's fields; `analyzer` replaces the Indonesian one (the benchmark's plain-Whoosh baseline)."""
-    analyzer = analyzer or indonesian_analyzer()
+
+    def text(field_boost: float = 1.0) -> TEXT:
+        if analyzer is None:
+            return text_field(stored=True, field_boost=field_boost)
+        return TEXT(analyzer=analyzer, stored=True, field_boost=field_boost, spelling=True)
+
     facet = ID(stored=True, sortable=True)
     return Schema(
         id=ID(stored=True, unique=True),
@@ -40,8 +45,8 @@ def make_schema(analyzer: Analyzer | None = None) -> Schema:
         url_key=ID,
         source=facet,
         category=facet,
-        title=TEXT(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST, spelling=True),
-        body=TEXT(analyzer=analyzer, stored=True, spelling=True),
+        title=text(TITLE_BOOST),
+        body=text(),
         published=DATETIME(stored=True, sortable=True),
         year=facet,
         month=facet,
