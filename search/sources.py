@@ -107,6 +107,8 @@ def _read_file(path: Path, report: SkipCallback) -> Iterator[Article]:
             yield from (_read_html if kind == "html" else _read_text_dump)(path, report)
     except (OSError, UnicodeDecodeError, csv.Error, ExtractError) as error:
         report(Skipped(str(path), f"cannot read {kind}: {error}"))
+    except Exception as error:  # one odd file must not end a run over thousands; the reason names the bug
+        report(Skipped(str(path), f"extraction failed ({type(error).__name__}: {error})"))
 
 
 def detect_format(path: Path) -> str | None:
