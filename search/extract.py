@@ -110,7 +110,7 @@ _FURNITURE = re.compile(
     )""",
     re.I | re.X,
 )
-_CONTAINS_FURNITURE = re.compile(r"google\s+news|berikan\s+komentar|(?:^|\s)#\w+(?:\s+#?\w+)*\s*$", re.I)
+_CONTAINS_FURNITURE = re.compile(r"google\s+news|berikan\s+komentar", re.I)
 _HASHTAGS_ONLY = re.compile(r"^(?:#\S+(?:\s+\S+){0,3}\s*)+$")
 # Author/editor initials that close an article: "(mdk/yan)", "(kpl/pur/tch)", "(H-4)"; alone: "(ren)".
 _TRAILING_CREDIT = re.compile(r"\s*\((?:[A-Za-z0-9]{1,6}\s*[/-]\s*)+[A-Za-z0-9]{1,6}\)\s*$")

@@ -329,7 +329,8 @@ _MOJIBAKE_RUN = re.compile(r"[^\x00-\x7f]{2,}")
 _PARAGRAPH_JOIN = re.compile(r",(?:(?<=[.!?\"”],)|(?<=[.!?\"”] ,)),*\s*(?=[\"“A-Z0-9])")
 _ODD_SPACES = ("\t", "\u00a0", "\u200b", "\u200e", "\u200f", "\ufeff")
 _SPACE_RUN = re.compile(r"  +")
-_LEADING_JUNK = re.compile(r"^[,\s]*(?:-\s+)?")
+# "- ", "– " or ", - " left at the start where an export cut the dateline ("JAKARTA, KOMPAS.com - ").
+_LEADING_JUNK = re.compile(r"^[,\s]*(?:[-–—]+(?=[\s,])[\s,]*)?")
 
 
 def clean_export_body(text: str) -> str:
@@ -343,12 +344,9 @@ def clean_export_body(text: str) -> str:
     for odd in _ODD_SPACES:
         if odd in text:
             text = text.replace(odd, " ")
-    text = _SPACE_RUN.sub(" ", _PARAGRAPH_JOIN.sub("\n\n", text.replace("\r", "")))
-    paragraphs = [p.strip() for p in text.split("\n")]
-    paragraphs = [p for p in paragraphs if p.strip(" ,")]
-    if paragraphs:
-        paragraphs[0] = _LEADING_JUNK.sub("", paragraphs[0])  # "- " or ", - " left where a dateline was cut
-    return "\n\n".join(p for p in paragraphs if p)
+    text = _LEADING_JUNK.sub("", text.replace("\r", ""))
+    text = _SPACE_RUN.sub(" ", _PARAGRAPH_JOIN.sub("\n\n", text))
+    return "\n\n".join(p.strip() for p in text.split("\n") if p.strip(" ,"))
 
 
 def fix_mojibake(text: str) -> str:
