@@ -89,7 +89,14 @@ _CLASS_WORD_SPLIT = re.compile(r"[^a-z0-9]+")
 # Paragraphs that are reader furniture wherever they appear in a body.
 _FURNITURE = re.compile(
     r"""^(?:
-        (?:baca|lihat|simak|tonton|saksikan|cek)\s+(?:juga|selanjutnya|video|berita|artikel)\b
+        (?:baca|lihat|simak|tonton|saksikan|cek)\s+(?:juga|selanjutnya|video|berita|artikel|breaking)\b
+      | baca\s*:
+      | pilihan\s+editor\s*:
+      | artikel\s+ini\s+(?:telah\s+)?(?:tayang|terbit)
+      | dapatkan\s+(?:update|informasi|berita)\b
+      | dilarang\s+keras\s+mengambil\b
+      | laporan\s+wartawan\b
+      | halaman\s+(?:selanjutnya|berikutnya|sebelumnya)\b
       | (?:berita|artikel|kumpulan\s+berita)\s+(?:terkait|lainnya|rekomendasi|pilihan)\b
       | (?:jangan\s+lewatkan|terpopuler|pilihan|terkini|rekomendasi|populer|tags?|topik)\s*:?\s*$
       | advertisement\s*$ | iklan\s*$

@@ -118,6 +118,28 @@ def test_unseen_outlet_comes_out_by_generic_rules() -> None:
         assert furniture not in article.body
 
 
+def test_unseen_blog_style_layout_with_a_true_utc_stamp() -> None:
+    article = fixture_page("unseen_wordpress.html")
+    assert article.title == "Nelayan Cilacap Keluhkan Solar Langka Sejak Sepekan"
+    assert article.source == "Beritaku.co.id"
+    # JSON-LD 03:05:41Z is the same instant as the visible "10:05 WIB": keep its seconds, show it in WIB
+    assert article.published == "2019-09-16T10:05:41+07:00"
+    paragraphs = article.body.split("\n\n")
+    assert paragraphs[0].startswith("BERITAKU.CO.ID, CILACAP - Ratusan nelayan")
+    assert paragraphs[-1].endswith("solar bersubsidi tepat sasaran.")
+    assert len(paragraphs) == 4
+    for furniture in (
+        "Laporan Wartawan",
+        "Baca:",
+        "Harga Ikan Laut",
+        "telah tayang",
+        "Editor",
+        "Tinggalkan",
+        "Ringkasan",
+    ):
+        assert furniture not in article.body
+
+
 def test_body_of_bare_text_and_br_is_split_into_paragraphs() -> None:
     article = fixture_page("br_body.html")
     assert article.title == "Jembatan Gantung Baru Hubungkan Dua Desa di Minahasa"
