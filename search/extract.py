@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from search.article import Article, article_id
-from search.dates import WIB, ParsedDate, find_date, find_dates
+from search.dates import MONTHS, WIB, ParsedDate, find_date, find_dates
 
 MAX_HTML_BYTES = 10 * 1024 * 1024
 
@@ -83,6 +83,7 @@ _BOILERPLATE_CLASS_WORDS = {
     "tag", "tags", "breadcrumb", "breadcrumbs", "newsletter", "sidebar", "popular", "terpopuler", "populer",
     "recommendation", "rekomendasi", "advertisement", "ads", "iklan", "banner", "baca", "bacajuga", "footer",
     "author", "byline", "editor", "penulis", "reporter", "caption", "copyright", "rating", "subscribe",
+    "tweet", "instagram", "tiktok",
 }  # fmt: skip
 _CLASS_WORD_SPLIT = re.compile(r"[^a-z0-9]+")
 
@@ -122,6 +123,13 @@ _HASHTAGS_ONLY = re.compile(r"^(?:#\S+(?:\s+\S+){0,3}\s*)+$")
 # Author/editor initials that close an article: "(mdk/yan)", "(kpl/pur/tch)", "(H-4)"; alone: "(ren)".
 _TRAILING_CREDIT = re.compile(r"\s*\((?:[A-Za-z0-9]{1,6}\s*[/-]\s*)+[A-Za-z0-9]{1,6}\)\s*$")
 _CREDIT_ONLY = re.compile(r"^\(\s*[a-z]{2,6}\s*\)$", re.I)
+# A reporter's name or agency closing an article: "DINI TEJA", "ANTARA", "REUTERS | AFP".
+_AUTHOR_SIGNATURE = re.compile(r"^(?=(?:\S+\s+){0,4}\S+$)[A-Z][A-Z .,'’|/()&-]{1,40}$")
+_STAMP_WORDS = re.compile(
+    r"\b(?:senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad|mon|tue|wed|thu|fri|sat|sun)\w*"
+    r"|\b(?:wib|wita|wit|utc|gmt|pukul|jam|diperbarui|dipublikasikan|diterbitkan|terbit|updated?|published|on|at)\b"
+    r"|\b(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b"
+)
 _DATELINE_ONLY = re.compile(r"^[A-Z][\w .,()]{1,60}\s*(?:-|–|—|--)$")
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·»]\s+|\s*\|\s*|:\s+")
 _WHITESPACE = re.compile(r"\s+")
@@ -641,7 +649,8 @@ def _blocks(container: Tag) -> list[Block]:
                 flush()
             elif child.name in _BLOCK_TAGS:
                 flush()
-                walk(child, in_link)
+                if not _is_picture_box(child):
+                    walk(child, in_link)
                 flush(heading=child.name in _HEADINGS)
             else:
                 walk(child, in_link or child.name == "a")
@@ -649,6 +658,16 @@ def _blocks(container: Tag) -> list[Block]:
     walk(container, False)
     flush()
     return blocks
+
+
+def _is_picture_box(node: Tag) -> bool:
+    """A box around a picture and its caption ("Rektor UNY buka ... KOMUNIKA ONLINE"), not prose."""
+    return (
+        node.name not in ("p", "blockquote", "li")
+        and node.find("img") is not None
+        and node.find("p") is None
+        and len(node.get_text(strip=True)) < 250
+    )
 
 
 def _clean_blocks(blocks: list[Block], title: str) -> list[str]:
@@ -659,6 +678,8 @@ def _clean_blocks(blocks: list[Block], title: str) -> list[str]:
         text = _TRAILING_CREDIT.sub("", block.text).strip()
         if not text or _is_furniture(text) or block.link_density > 0.5:
             continue
+        if not any(len(b.text) >= 100 for b in kept) and _is_date_stamp(text):
+            continue  # the publication date printed above the article
         if _letters(text) == title_key or (not kept and re.fullmatch(r"[\W\d_]*", text)):
             continue
         kept.append(Block(text, 0, block.heading))
@@ -672,7 +693,17 @@ def _clean_blocks(blocks: list[Block], title: str) -> list[str]:
             continue
         paragraphs.append(pending_dateline + block.text)
         pending_dateline = ""
+    while paragraphs and _AUTHOR_SIGNATURE.match(paragraphs[-1]):
+        paragraphs.pop()
     return paragraphs
+
+
+def _is_date_stamp(text: str) -> bool:
+    """A short line that is a date and little else: "Kamis, 05 November 2015 | 11:13 WIB"."""
+    if len(text) > 100 or find_date(text) is None:
+        return False
+    rest = _STAMP_WORDS.sub(" ", text.lower())
+    return len(re.sub(r"[\W\d_]+", "", rest)) <= 12
 
 
 def _is_furniture(text: str) -> bool:

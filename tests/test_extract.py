@@ -140,6 +140,26 @@ def test_unseen_blog_style_layout_with_a_true_utc_stamp() -> None:
         assert furniture not in article.body
 
 
+def test_one_paragraph_split_by_br_with_caption_signature_and_tweet() -> None:
+    article = fixture_page("single_paragraph_br.html")
+    assert article.title == "Lima Alasan Orang Enggan Berolahraga"
+    assert article.source == "Kabar Gaya"
+    assert article.published == "2015-11-05T11:13:00+07:00"  # visible only, no machine-readable date
+    paragraphs = article.body.split("\n\n")
+    assert paragraphs[0].startswith("KABAR GAYA, Jakarta - Kurangnya aktivitas fisik")
+    assert "Tidak Punya Waktu" in paragraphs  # subheads split off by <br>
+    assert paragraphs[-1].endswith("memulai dari intensitas ringan.")
+    for not_prose in (
+        "Kamis, 05 November",
+        "Dok. Kabar Gaya",
+        "RINA WATI",
+        "Ayo bergerak",
+        "bagikan",
+        "Terkait",
+    ):
+        assert not_prose not in article.body
+
+
 def test_body_of_bare_text_and_br_is_split_into_paragraphs() -> None:
     article = fixture_page("br_body.html")
     assert article.title == "Jembatan Gantung Baru Hubungkan Dua Desa di Minahasa"
