@@ -64,7 +64,10 @@ OUTLETS = {
     "viva.co.id": "VIVA",
     "wowkeren.com": "WowKeren",
 }
-_OUTLET_BY_LOWER_NAME = {name.lower(): name for name in OUTLETS.values()} | {"republika online": "Republika"}
+_OUTLET_BY_LOWER_NAME = {name.lower(): name for name in OUTLETS.values()} | {
+    "republika online": "Republika",
+    "antara": "ANTARA News",
+}
 
 # Containers that never hold the article's own prose.
 _SKIP_TAGS = {
@@ -714,7 +717,9 @@ def _is_furniture(text: str) -> bool:
 
 # ---------------------------------------------------------------- plain-text dumps
 
-_DUMP_LEAD = re.compile(r"^\s*(?P<outlet>[A-Za-z][\w-]*(?:\.[a-z]{2,6})+)\s*(?:-|–|—|--)\s+")
+# The dateline that opens a dump: "Suara.com - ", "JAKARTA, KOMPAS.com - ", "Medan (ANTARA) - ".
+_DUMP_LEAD = re.compile(r"^(?P<lead>(?:(?![.!?]\s)[^\"“]){2,70}?)\s*(?:--|-|–|—)\s+(?=\S)")
+_LEAD_OUTLET = re.compile(r"[A-Za-z][\w-]*(?:\.[A-Za-z]{2,6})+|(?<=\()[A-Z][A-Za-z ]{2,30}(?=\))")
 _LINK_LIST_START = re.compile(
     r"^(?:baca\s+juga|berita\s+terkait|artikel\s+terkait|terpopuler|pilihan|terkini|rekomendasi|"
     r"berita\s+lainnya|tags?\s*:|topik\s*:|editor\s*:|penulis\s*:|copyright)\b",
@@ -722,8 +727,9 @@ _LINK_LIST_START = re.compile(
 )
 
 
-def extract_text_dump(text: str, name: str = "") -> Article:
-    """An article from a plain-text dump: "Outlet - " lead, body up to the site's link lists."""
+def extract_text_dump(text: str) -> Article:
+    """An article from a plain-text dump: an optional title line, the "Outlet - " lead, the body up to the
+    site's link lists ("Baca Juga:", "Berita Terkait", "Terpopuler", ...)."""
     lines = [_fold(line) for line in text.replace("\r\n", "\n").split("\n")]
     paragraphs: list[str] = []
     for line in lines:
@@ -733,12 +739,16 @@ def extract_text_dump(text: str, name: str = "") -> Article:
             paragraphs.append(line)
     if not paragraphs:
         raise ExtractError("no text")
+    title = ""
+    if len(paragraphs) > 1 and len(paragraphs[0]) <= 150 and not re.search(r"[.!?\"”,]$", paragraphs[0]):
+        title = paragraphs.pop(0)  # a headline line: short, no closing punctuation
     lead = _DUMP_LEAD.match(paragraphs[0])
-    source = outlet_name(lead["outlet"]) if lead else None
-    first = paragraphs[0][lead.end() :] if lead else paragraphs[0]
+    outlet = _LEAD_OUTLET.search(lead["lead"]) if lead else None
+    first = paragraphs[0][lead.end() :] if outlet else paragraphs[0]
     body = "\n\n".join(paragraphs)
-    title = title_from_body(first)
+    title = title or title_from_body(first)
     found = find_date(body)
+    source = outlet_name(outlet.group()) if outlet else None
     return Article(
         id=article_id(None, title, body),
         url=None,

@@ -175,7 +175,7 @@ def _read_text_dump(path: Path, report: SkipCallback) -> Iterator[Article]:
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")
     try:
-        yield extract_text_dump(text, path.name)
+        yield extract_text_dump(text)
     except ExtractError as error:
         report(Skipped(str(path), str(error)))
 

@@ -228,6 +228,36 @@ def test_text_dump_stops_at_the_link_lists() -> None:
     assert article.title.startswith("Pemerintah Kota Pontianak menambah dua puluh titik lampu")
 
 
+@pytest.mark.parametrize(
+    ("dump", "source", "title"),
+    [
+        (
+            "JAKARTA, KOMPAS.com - Presiden meresmikan jalan tol.\nIa datang pagi.",
+            "Kompas.com",
+            "Presiden meresmikan jalan tol.",
+        ),
+        (
+            "Medan (ANTARA) - Polisi menangkap dua orang. Keduanya diperiksa.",
+            "ANTARA News",
+            "Polisi menangkap dua orang.",
+        ),
+        (
+            "Jokowi Resmikan Tol Baru\nREPUBLIKA.CO.ID, JAKARTA -- Presiden meresmikan tol.",
+            "Republika",
+            "Jokowi Resmikan Tol Baru",
+        ),
+        (
+            "Hari ini - kata dia - hujan turun deras sekali.",
+            None,
+            "Hari ini - kata dia - hujan turun deras sekali.",
+        ),
+    ],
+)
+def test_text_dump_lead_and_title_line(dump: str, source: str | None, title: str) -> None:
+    article = extract_text_dump(dump)
+    assert (article.source, article.title) == (source, title)
+
+
 def test_title_from_body_cuts_at_a_word_boundary() -> None:
     assert title_from_body("Hujan deras turun. Jalan banjir.") == "Hujan deras turun."
     long = "Kata " * 40
