@@ -159,15 +159,30 @@ class Block:
 
 
 def decode_html(raw: bytes) -> str:
-    """UTF-8 first (pages often declare iso-8859-1 but are UTF-8), then the declared charset, then cp1252."""
+    """UTF-8 first (pages often declare iso-8859-1 but are UTF-8), then the declared charset, then cp1252.
+
+    A page cut inside a UTF-8 character, or one with a few bad bytes among valid UTF-8, stays UTF-8."""
     if b"\x00" in raw[:8192]:
         raise ExtractError("binary data, not an HTML page")
     try:
         return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    declared = re.search(rb"""charset\s*=\s*["']?([\w.:-]+)""", raw[:4096], re.I)
-    for encoding in ([declared.group(1).decode("ascii")] if declared else []) + ["cp1252"]:
+    except UnicodeDecodeError as error:
+        if error.reason == "unexpected end of data":  # perhaps cut inside a character
+            try:
+                head = raw[: error.start].decode("utf-8-sig")
+                if not head.isascii():
+                    return head
+            except UnicodeDecodeError:
+                pass
+    declared_match = re.search(rb"""charset\s*=\s*["']?([\w.:-]+)""", raw[:4096], re.I)
+    declared = declared_match.group(1).decode("ascii").lower() if declared_match else None
+    if declared in (None, "utf-8", "utf8"):
+        lenient = raw.decode("utf-8-sig", errors="replace")
+        bad = lenient.count("\ufffd")
+        valid_non_ascii = sum(1 for ch in lenient if ord(ch) > 127) - bad
+        if declared or valid_non_ascii >= bad:
+            return lenient
+    for encoding in (declared or "cp1252", "cp1252"):
         try:
             return raw.decode(encoding)
         except (LookupError, UnicodeDecodeError):
@@ -259,7 +274,8 @@ def _json_ld_article(soup: BeautifulSoup) -> dict:
                 stack.extend(item)
             elif isinstance(item, dict):
                 found.append(item)
-                stack.extend(v for k, v in item.items() if k == "@graph")
+                if "@graph" in item:
+                    stack.append(item["@graph"])
     for item in found:
         if item.get("headline") or item.get("datePublished"):
             return item

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from search.extract import ExtractError, extract_html, extract_text_dump, outlet_name, title_from_body
+from search.extract import (
+    ExtractError,
+    decode_html,
+    extract_html,
+    extract_text_dump,
+    outlet_name,
+    title_from_body,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 
@@ -187,6 +194,20 @@ def test_wrongly_declared_charset_is_read_as_utf8() -> None:
 def test_a_true_latin1_page_falls_back_to_its_declared_charset() -> None:
     article = fixture_page("latin1.html")
     assert "Café tempat pemutaran perdana" in article.body
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ('<meta charset="iso-8859-1"><p>Café “x”'.encode()[:-2], '<meta charset="iso-8859-1"><p>Café “x'),
+        ('<meta charset="utf-8"><p>Café'.encode() + b"\xe9 ok", '<meta charset="utf-8"><p>Café\ufffd ok'),
+        ('<meta charset="iso-8859-1"><p>Café'.encode("latin-1"), '<meta charset="iso-8859-1"><p>Café'),
+        ("<p>Café ini".encode("latin-1"), "<p>Café ini"),
+    ],
+    ids=["utf8-cut-mid-character", "utf8-stray-byte", "latin1-declared", "latin1-undeclared"],
+)
+def test_decoding_prefers_utf8_but_not_blindly(raw: bytes, expected: str) -> None:
+    assert decode_html(raw) == expected
 
 
 def test_truncated_html_gives_what_it_has() -> None:
