@@ -209,7 +209,7 @@ def extract_html(raw: bytes, url: str | None = None) -> Article:
     url = page.first("og:url") or _canonical(soup) or url
     host = urlsplit(url).hostname if url else _dominant_host(soup)
     headline_node, title = _title(soup, page, host)
-    published = _published(soup, page, headline_node, url)
+    published = _published(soup, page, headline_node, title, url)
     source = _outlet(page, host, _title_affix(soup, title))
     body = _body(soup, title)  # prunes the tree: everything read from the page comes before it
     if not body:
@@ -460,7 +460,9 @@ _STRUCTURED_DATE_KEYS = (
 )
 
 
-def _published(soup: BeautifulSoup, page: _PageMeta, headline: Tag | None, url: str | None) -> str | None:
+def _published(
+    soup: BeautifulSoup, page: _PageMeta, headline: Tag | None, title: str, url: str | None
+) -> str | None:
     structured = [
         parsed
         for value in [
@@ -470,7 +472,7 @@ def _published(soup: BeautifulSoup, page: _PageMeta, headline: Tag | None, url: 
         ]
         if isinstance(value, str) and (parsed := find_date(value))
     ]
-    visible = _visible_dates(soup, headline)
+    visible = _visible_dates(soup, headline, title)
     timed = [v for v in visible if v.has_time]
     for seen in timed:
         for stamp in structured:
@@ -506,17 +508,25 @@ def _time_attributes(soup: BeautifulSoup) -> list[str]:
     return [t["datetime"] for t in soup.find_all("time", datetime=True, limit=20)]
 
 
-def _visible_dates(soup: BeautifulSoup, headline: Tag | None, window: int = 400) -> list[ParsedDate]:
+def _visible_dates(
+    soup: BeautifulSoup, headline: Tag | None, title: str, window: int = 400
+) -> list[ParsedDate]:
     """Dates printed in short text near the headline (a dateline, not a sentence), nearest first."""
     nodes = [
         s
         for s in soup.find_all(string=True)
         if not isinstance(s, Comment) and s.parent is not None and s.parent.name not in _SKIP_TAGS
     ]
-    anchor = 0
-    if headline is not None:
-        first_text = headline.find(string=True)
-        anchor = next((i for i, node in enumerate(nodes) if node is first_text), 0)
+    first_text = headline.find(string=True) if headline is not None else None
+    title_start = _fold(title)[:40]
+    anchor = next(
+        (
+            i
+            for i, node in enumerate(nodes)
+            if node is first_text or (first_text is None and title_start and title_start in _fold(node))
+        ),
+        0,
+    )
     found: list[tuple[int, ParsedDate]] = []
     for index in range(max(0, anchor - window), min(len(nodes), anchor + window)):
         node = nodes[index]
