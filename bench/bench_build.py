@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -25,7 +26,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-WIDTHS = (8, 8, 6, 8, 9, 8)
+WIDTHS = (8, 8, 6, 8, 6, 9, 8)
 DEFAULT_CORPUS = REPO.parent / "shared" / "data" / "click-id" / "corpus.jsonl"
 
 
@@ -50,7 +51,9 @@ def tree_rss_bytes(root_pid: int) -> int:
 
 
 def run_measured(args: list[str]) -> dict:
-    """Run this script as a child with `args`; return its JSON result plus the peak RSS of its tree."""
+    """Run this script as a child with `args`; return its JSON result plus the peak RSS and the CPU time of
+    its process tree (the CPU time is the steadier figure when other programs share the cores)."""
+    cpu_before = os.times()
     child = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, text=True, cwd=REPO)
     peak = 0
 
@@ -66,7 +69,11 @@ def run_measured(args: list[str]) -> dict:
     sampler.join()
     if child.returncode != 0:
         raise SystemExit(f"benchmark child {args} failed with status {child.returncode}")
-    return {**json.loads(output), "peak_rss_mb": round(peak / 2**20)}
+    cpu_after = os.times()
+    cpu = sum(
+        getattr(cpu_after, part) - getattr(cpu_before, part) for part in ("children_user", "children_system")
+    )
+    return {**json.loads(output), "peak_rss_mb": round(peak / 2**20), "cpu_seconds": cpu}
 
 
 def build_project(corpus: Path, index_dir: Path) -> dict:
@@ -136,7 +143,7 @@ def main() -> None:
 
     plain_seconds = rows[-1][1]["seconds"]
     print(f"corpus: {options.corpus}")
-    columns = ("articles", "seconds", "art/s", "x plain", "peak RSS", "index")
+    columns = ("articles", "seconds", "art/s", "x plain", "CPU s", "peak RSS", "index")
     print(
         f"{'configuration':34} "
         + " ".join(f"{name:>{width}}" for name, width in zip(columns, WIDTHS, strict=True))
@@ -144,7 +151,8 @@ def main() -> None:
     for name, row in rows:
         print(
             f"{name:34} {row['articles']:>8} {row['seconds']:>8.1f} {row['articles'] / row['seconds']:>6.0f} "
-            f"{row['seconds'] / plain_seconds:>8.2f} {row['peak_rss_mb']:>6} MB {row['index_mb']:>5} MB"
+            f"{row['seconds'] / plain_seconds:>8.2f} {row['cpu_seconds']:>6.0f} "
+            f"{row['peak_rss_mb']:>6} MB {row['index_mb']:>5} MB"
         )
 
 

@@ -19,10 +19,12 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.codec.base import Segment
+from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 from whoosh.writing import MERGE_SMALL, IndexWriter
 
+from search.analysis import load_stem_cache, save_stem_cache
 from search.article import Article, normalise_url
 from search.schema import NO_DATE, article_document, index_format, make_schema
 from search.sources import Skipped, iter_articles
@@ -58,6 +60,10 @@ __all__ = [
 ]
 
 DUPLICATE = "duplicate in this run"
+
+# Beside the generations: Sastrawi's stems from earlier runs (first-time stemming is a third of a cold build).
+STEM_CACHE = "stem-cache.json"
+WORKER_STEMS = "stem-cache.worker-{pid}.json"
 
 # Measured on the 22,922-article click-id corpus on 2 cores (see bench/bench_build.py): two worker processes
 # each writing their own segment keep both cores busy; the final merge would be single-process, so skip it.
@@ -188,7 +194,8 @@ def _build(
     remove_stale_generations(index_dir, keep={previous})
     folder = new_generation(index_dir)
     ix = whoosh_index.create_in(str(folder), make_schema())
-    with _writing(ix, BUILD_WRITER_OPTIONS) as writer:
+    load_stem_cache(Path(index_dir) / STEM_CACHE)  # before the workers fork, so they start with it
+    with _writing(ix, BUILD_WRITER_OPTIONS, stem_dir=Path(index_dir)) as writer:
         _add_articles(writer, paths, report, progress, on_skip)
     return _finish(index_dir, folder, index_format(), report, started, report.indexed, previous)
 
@@ -250,20 +257,33 @@ def _finish(
     write_build_info(folder, info)
     switch_to(index_dir, folder)
     remove_stale_generations(index_dir, keep={folder.name, previous})
+    _keep_stems(Path(index_dir))
     return report
+
+
+def _keep_stems(index_dir: Path) -> None:
+    """Gather the stems this run computed (in this process and in the writer's workers) into STEM_CACHE."""
+    for worker_file in index_dir.glob(WORKER_STEMS.format(pid="*")):
+        load_stem_cache(worker_file)
+        worker_file.unlink()
+    save_stem_cache(index_dir / STEM_CACHE)
 
 
 @contextlib.contextmanager
 def _writing(
-    ix: whoosh_index.Index, options: dict, merge: MergePolicy | None = None
+    ix: whoosh_index.Index, options: dict, merge: MergePolicy | None = None, stem_dir: Path | None = None
 ) -> Iterator[IndexWriter]:
-    """A writer that commits when the block ends and cancels on an error. The garbage collector is off
-    meanwhile: the writer keeps large buffers alive and collecting them over and over costs a third of
-    the build (measured), while nothing it allocates needs the cycle collector."""
+    """A writer that commits when the block ends and cancels on an error; with options["procs"] > 1, its
+    worker processes leave their stems in `stem_dir`. The garbage collector is off meanwhile: the writer
+    keeps large buffers alive and collecting them over and over costs a third of the build (measured),
+    while nothing it allocates needs the cycle collector."""
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        writer = ix.writer(**options)
+        if options.get("procs", 1) > 1:
+            writer = _StemSavingMpWriter(ix, stem_dir=stem_dir, **options)
+        else:
+            writer = ix.writer(**options)
         try:
             yield writer
         except BaseException:
@@ -273,6 +293,42 @@ def _writing(
     finally:
         if gc_was_enabled:
             gc.enable()
+
+
+class _StemSavingWorker(SubWriterTask):
+    """Whoosh's worker process, which also writes the stems it computed to a file for its parent."""
+
+    def __init__(self, *args, stem_dir: Path | None) -> None:
+        super().__init__(*args)
+        self.stem_dir = stem_dir
+
+    def run(self) -> None:
+        super().run()
+        if self.stem_dir is not None and self.running:
+            save_stem_cache(self.stem_dir / WORKER_STEMS.format(pid=os.getpid()))
+
+
+class _StemSavingMpWriter(MpWriter):
+    """Whoosh's parallel writer (whoosh3 3.54.0) with workers that hand their stems back."""
+
+    def __init__(self, ix: whoosh_index.Index, *, stem_dir: Path | None, **options) -> None:
+        super().__init__(ix, **options)
+        self.stem_dir = stem_dir
+
+    def _new_task(self) -> SubWriterTask:
+        # As MpWriter._new_task does for the default start method, with our worker class.
+        task = _StemSavingWorker(
+            self.storage,
+            self.indexname,
+            self.jobqueue,
+            self.resultqueue,
+            self.subargs,
+            self.multisegment,
+            stem_dir=self.stem_dir,
+        )
+        self.tasks.append(task)
+        task.start()
+        return task
 
 
 def _merge_after_update(writer: IndexWriter, segments: list[Segment]) -> list[Segment]:

@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 from whoosh.query import Term
 
+from search import analysis
 from search.indexing import (
+    STEM_CACHE,
     IndexBusyError,
     IndexMissingError,
     IndexVersionError,
@@ -123,6 +125,18 @@ def test_repeated_updates_do_not_pile_up_segments(tmp_path: Path) -> None:
     ix = open_current(index_dir)
     assert ix.doc_count() == 5
     assert len(ix._segments()) <= 3
+
+
+def test_stems_computed_by_the_writer_processes_are_kept_for_the_next_build(tmp_path: Path) -> None:
+    index_dir = tmp_path / "ix"
+    analysis.clear_caches()
+    build_index(index_dir, [ARTICLES])  # the stemming happens in the writer's worker processes
+
+    stems_gathered = analysis.cache_sizes()["stems"]
+    assert stems_gathered > 50
+    assert list(index_dir.glob("stem-cache*")) == [index_dir / STEM_CACHE]  # worker files merged, removed
+    analysis.clear_caches()
+    assert analysis.load_stem_cache(index_dir / STEM_CACHE) == stems_gathered
 
 
 def test_update_without_an_index_builds_one(tmp_path: Path) -> None:
