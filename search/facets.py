@@ -99,6 +99,7 @@ class FacetCounts:
     date: dict[str, int]
     source: dict[str, int]
     total: int
+    docs: set[int] | None = None  # the matches that honour every choice, when asked for
 
 
 def count_facets(
@@ -107,11 +108,17 @@ def count_facets(
     source_of: Callable[[int], str],
     selected_date: str | None,
     selected_source: str | None,
+    keep_docs: bool = False,
 ) -> FacetCounts:
-    """One pass over the matching documents, reading the day and outlet columns of each."""
+    """One pass over the matching documents, reading the day and outlet columns of each.
+
+    With `keep_docs`, the document numbers that honour every choice come back too: a ready filter for the
+    ranked search, far cheaper than Whoosh evaluating a filter query over the whole index.
+    """
     scope, granularity = date_scope(selected_date)
     dates: Counter[str] = Counter()
     sources: Counter[str] = Counter()
+    kept: set[int] | None = set() if keep_docs else None
     total = 0
     for docnum in docnums:
         day = day_of(docnum) or UNDATED
@@ -122,8 +129,11 @@ def count_facets(
             dates[date_bucket(day, granularity)] += 1
         if date_ok and source:
             sources[source] += 1
-        total += source_ok and date_ok
-    return FacetCounts(date=dict(dates), source=dict(sources), total=total)
+        if source_ok and date_ok:
+            total += 1
+            if kept is not None:
+                kept.add(docnum)
+    return FacetCounts(date=dict(dates), source=dict(sources), total=total, docs=kept)
 
 
 def date_facet_items(

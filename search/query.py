@@ -25,7 +25,8 @@ from whoosh.query import And, Or, Prefix, Query, Term, TermRange
 from whoosh.searching import Searcher
 
 from search import facets, snippets
-from search.indexing import current_generation, open_current
+from search.analysis import load_stem_cache
+from search.indexing import STEM_CACHE, current_generation, open_current
 
 SORTS = {"relevance": "relevansi", "newest": "terbaru", "oldest": "terlama"}
 DEFAULT_PER_PAGE = 10
@@ -33,7 +34,8 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 MAX_QUERY_CHARS = 500
 PARTIAL_NOTE = "Tidak ada artikel yang memuat semua kata; ditampilkan artikel yang memuat sebagian kata."
-FACET_CACHE_SIZE = 512
+FACET_CACHE_SIZE = 128
+RARE_WORD_DOCS = 2  # a query word in at most this many articles (more in a big index) may be misspelt
 EARLIEST_DAY, LATEST_DAY = "0000-00-00", "9999-99-99"  # "none" (undated) sorts after both
 
 
@@ -308,6 +310,7 @@ class Engine:
             sources.__getitem__,
             request.date,
             request.source,
+            keep_docs=bool(self._filters(request, with_choices=True)),
         )
         with self._lock:
             self._facet_cache[key] = counts
@@ -344,16 +347,18 @@ class Engine:
         }
         response.date_trail = facets.date_trail(request.date, lambda v: request.query_string(date=v))
         if counts.total > (request.page - 1) * request.per_page:
-            response.results = self._page(searcher, query, request)
+            response.results = self._page(searcher, query, request, counts.docs)
         response.suggestion = self._suggest(searcher, request, strict_total)
 
-    def _page(self, searcher: Searcher, query: Query, request: SearchRequest) -> list[Hit]:
-        filters = self._filters(request, with_choices=True)
+    def _page(
+        self, searcher: Searcher, query: Query, request: SearchRequest, allowed: set[int] | None
+    ) -> list[Hit]:
+        """The requested page of hits; `allowed` holds the filtered matches (None: no filter)."""
         sort = {} if request.sort == "relevance" else {"sortedby": "published"}
         results = searcher.search(
             query,
             limit=request.page * request.per_page,
-            filter=And(filters).normalize() if filters else None,
+            filter=allowed,
             reverse=request.sort == "newest",
             **sort,
         )
@@ -386,13 +391,16 @@ class Engine:
         corrector = reader.corrector("body")
         spelled = self.schema["body"].spelling_fieldname("body")  # the unstemmed words
         corrected = request.q
+        rare = max(RARE_WORD_DOCS, reader.doc_count() // 5000)
         for match in _WORD.finditer(request.q):
             word = match.group(1)
             if word in _OPERATORS:
                 continue
             word = word.lower()
             seen = reader.doc_frequency(spelled, word)
-            candidates = corrector.suggest(word, limit=5, maxdist=2 if len(word) > 5 else 1, prefix=1)
+            if seen > rare:
+                continue  # the corrector scans the lexicon: only ask it about rare words
+            candidates = corrector.suggest(word, limit=5, maxdist=2 if len(word) > 5 else 1, prefix=2)
             scored = [(reader.doc_frequency(spelled, c), c) for c in candidates if c != word]
             if not scored:
                 continue
@@ -423,6 +431,7 @@ class SearchService:
             if self._engine is not None and generation == self._generation:
                 return self._engine
             old = self._engine
+            load_stem_cache(self.index_dir / STEM_CACHE)  # warm stems make highlighting several times faster
             self._engine = Engine(open_current(self.index_dir))
             self._generation = generation
         if old is not None:

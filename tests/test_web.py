@@ -73,12 +73,15 @@ def test_results_page_follows_the_html_contract(client):
     assert form.select_one('button[type="submit"]')
     results = soup.select("article.result")
     assert len(results) == 5
-    first = results[0]
-    assert first.select_one("h2.result-title a")["href"].startswith("https://")
-    assert first.select_one("span.result-source").text == "Warta Nasional"
-    assert first.select_one("time.result-date")["datetime"] == "2019-09-20T09:00:00"
-    assert first.select_one("time.result-date").text == "Jumat, 20 September 2019"
-    assert [mark.text for mark in first.select("p.snippet mark")][:2] == ["hutan", "terbakar"]
+    assert all(result.select_one("h2.result-title a")["href"].startswith("https://") for result in results)
+    kalimantan = next(
+        r for r in results if r.select_one(".result-title a").text.endswith("Kalimantan Terbakar")
+    )
+    assert [mark.text for mark in kalimantan.select(".result-title mark")] == ["Hutan", "Terbakar"]
+    assert kalimantan.select_one("span.result-source").text == "Warta Nasional"
+    assert kalimantan.select_one("time.result-date")["datetime"] == "2019-09-20T09:00:00"
+    assert kalimantan.select_one("time.result-date").text == "Jumat, 20 September 2019"
+    assert [mark.text for mark in kalimantan.select("p.snippet mark")][:2] == ["hutan", "terbakar"]
     assert soup.select_one("p.result-count").text.startswith("5 hasil (")
     items = soup.select("#facet-date li.facet-item")
     assert [item.select_one(".label").text for item in items] == ["2019"]

@@ -1,0 +1,148 @@
+"""End-to-end latency of GET /api/search over HTTP, and throughput with concurrent clients. Run by hand:
+
+    .venv/bin/python bench/bench_latency.py --index var/index            # starts `python -m web` itself
+    .venv/bin/python bench/bench_latency.py --url http://127.0.0.1:5000  # or measures a running server
+
+Queries are what a reader types: two or three content words taken from the titles stored in the index
+(a fixed seed, so runs compare), plus the evaluation queries of bench/eval_queries.jsonl; a share of them
+sort by date, ask for page 2, or drill into a month, as people do. The sequential pass uses one set of
+queries and the concurrent pass another, so the facet cache does not flatter the second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlencode
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from search.analysis import stopwords  # noqa: E402
+from search.indexing import open_current  # noqa: E402
+
+WARM_UP_QUERIES = ("berita", "indonesia", "jakarta", "presiden", "harga")
+
+
+def title_queries(index_dir: str, count: int, seed: int) -> list[dict]:
+    """`count` parameter sets built from random stored titles: 2-3 lowercase content words each."""
+    rng = random.Random(seed)
+    ignore = stopwords()
+    with open_current(index_dir).searcher() as searcher:
+        titles = [fields.get("title", "") for fields in searcher.all_stored_fields()]
+    queries = []
+    while len(queries) < count:
+        words = [w for w in re.findall(r"[^\W\d_]{3,}", rng.choice(titles).lower()) if w not in ignore]
+        if len(words) < 2:
+            continue
+        start = rng.randrange(len(words) - 1)
+        params = {"q": " ".join(words[start : start + rng.choice((2, 2, 3))])}
+        roll = rng.random()
+        if roll < 0.15:
+            params["sort"] = "newest"
+        elif roll < 0.25:
+            params["page"] = "2"
+        elif roll < 0.30:
+            params["date"] = "2019-09"
+        queries.append(params)
+    return queries
+
+
+def eval_queries(count: int) -> list[dict]:
+    path = REPO / "bench" / "eval_queries.jsonl"
+    if not path.exists():
+        return []
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [{"q": entry["query"]} for entry in lines[:count]]
+
+
+def timed_get(base: str, params: dict) -> tuple[float, float, int]:
+    """(wall milliseconds, server took_ms, total) for one request; raises on anything but a 200."""
+    started = time.perf_counter()
+    with urllib.request.urlopen(f"{base}/api/search?{urlencode(params)}", timeout=30) as response:
+        answer = json.load(response)
+    return (time.perf_counter() - started) * 1000, answer["took_ms"], answer["total"]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def start_server(index_dir: str) -> tuple[subprocess.Popen, str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "web", "--index", index_dir, "--port", "0"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    line = proc.stdout.readline()
+    if "http://" not in line:
+        proc.kill()
+        raise SystemExit(f"the server did not start: {line}{proc.stdout.read()}")
+    threading.Thread(target=proc.stdout.read, daemon=True).start()  # drain the request log
+    return proc, line[line.index("http://") :].strip()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--index", required=True, help="index folder (titles for queries; server if no --url)"
+    )
+    parser.add_argument("--url", help="base URL of a running server")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--clients", type=int, default=4)
+    args = parser.parse_args()
+
+    sequential = eval_queries(30)
+    sequential += title_queries(args.index, args.queries - len(sequential), seed=1)
+    concurrent = title_queries(args.index, args.queries, seed=2)
+
+    proc, base = (None, args.url.rstrip("/")) if args.url else start_server(args.index)
+    try:
+        for word in WARM_UP_QUERIES:
+            timed_get(base, {"q": word})
+
+        walls, tooks, totals = [], [], []
+        for params in sequential:
+            wall, took, total = timed_get(base, params)
+            walls.append(wall)
+            tooks.append(took)
+            totals.append(total)
+
+        started = time.perf_counter()
+        with ThreadPoolExecutor(args.clients) as pool:
+            concurrent_walls = [wall for wall, _, _ in pool.map(lambda p: timed_get(base, p), concurrent)]
+        elapsed = time.perf_counter() - started
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+    print(f"{len(walls)} sequential requests, one per query")
+    print(f"  end to end  p50 {statistics.median(walls):6.1f} ms   p95 {percentile(walls, 0.95):6.1f} ms")
+    print(f"  server      p50 {statistics.median(tooks):6.1f} ms   p95 {percentile(tooks, 0.95):6.1f} ms")
+    print(f"  matches per query: median {statistics.median(totals):.0f}, max {max(totals)}")
+    rate = len(concurrent) / elapsed
+    print(f"{len(concurrent)} requests from {args.clients} concurrent clients: {rate:.1f} req/s")
+    print(
+        f"  end to end  p50 {statistics.median(concurrent_walls):6.1f} ms"
+        f"   p95 {percentile(concurrent_walls, 0.95):6.1f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,144 @@
+"""Ranking quality: nDCG@10 with stemming off and on, over the queries and grades in bench/eval_queries.jsonl.
+
+    .venv/bin/python bench/eval_ranking.py build [--corpus FILE] [--workdir var/eval]   # both indexes
+    .venv/bin/python bench/eval_ranking.py pool [QUERY...]    # candidates to judge: both top-10s, merged
+    .venv/bin/python bench/eval_ranking.py score              # nDCG@10 per query and the mean
+
+Both indexes hold the same articles (the whole click-id corpus by default). "Stemming on" is the product's
+index, built by search.indexing.build_index. "Stemming off" swaps the title and body analyser for a plain
+one (words, lowercase, the same stop words, no Sastrawi) and keeps everything else. Both are searched
+through the product's own Engine: every word required, the best partial matches when nothing has all.
+
+eval_queries.jsonl holds one query per line: {"query": ..., "grades": {article id: 0-3}}; 3 = about exactly
+what the query asks, 2 = clearly relevant, 1 = mentions it in passing, 0 = not relevant. Grades were given
+by reading the pooled articles; no article text is kept. Unjudged results count as 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import shutil
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from whoosh import index as whoosh_index  # noqa: E402
+from whoosh.analysis import LowercaseFilter, RegexTokenizer, StopFilter  # noqa: E402
+from whoosh.fields import TEXT, Schema  # noqa: E402
+
+from search.analysis import stopwords  # noqa: E402
+from search.indexing import build_index, open_current  # noqa: E402
+from search.query import Engine, SearchRequest  # noqa: E402
+from search.schema import TITLE_BOOST, article_document, make_schema  # noqa: E402
+from search.sources import iter_articles  # noqa: E402
+
+QUERIES = REPO / "bench" / "eval_queries.jsonl"
+DEFAULT_CORPUS = REPO.parent / "shared" / "data" / "click-id" / "corpus.jsonl"
+DEPTH = 10
+
+
+def plain_schema() -> Schema:
+    """The product schema with a non-stemming analyser on title and body."""
+    schema = make_schema()
+    plain = RegexTokenizer() | LowercaseFilter() | StopFilter(stoplist=stopwords(), minsize=1)
+    for name, boost in (("title", TITLE_BOOST), ("body", 1.0)):
+        schema.remove(name)
+        schema.add(name, TEXT(analyzer=plain, stored=True, field_boost=boost, spelling=True))
+    return schema
+
+
+def build(corpus: Path, workdir: Path) -> None:
+    stemmed, plain = workdir / "stemmed", workdir / "plain"
+    shutil.rmtree(workdir, ignore_errors=True)
+    print(build_index(stemmed, [corpus]).to_dict())
+    plain.mkdir(parents=True)
+    ix = whoosh_index.create_in(str(plain), plain_schema())
+    seen: set[str] = set()
+    with ix.writer(procs=2, multisegment=True, limitmb=512) as writer:
+        for article in iter_articles([corpus]):
+            if article.id not in seen:
+                seen.add(article.id)
+                writer.add_document(**article_document(article))
+    print(f"plain index: {len(seen)} articles")
+
+
+def engines(workdir: Path) -> dict[str, Engine]:
+    return {
+        "stemming off": Engine(whoosh_index.open_dir(str(workdir / "plain"))),
+        "stemming on": Engine(open_current(workdir / "stemmed")),
+    }
+
+
+def load_queries() -> list[dict]:
+    return [json.loads(line) for line in QUERIES.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def ranked_ids(engine: Engine, query: str) -> list[str]:
+    return [hit.id for hit in engine.search(SearchRequest(q=query, per_page=DEPTH)).results]
+
+
+def ndcg(ranking: list[str], grades: dict[str, int]) -> float:
+    def dcg(gains: list[int]) -> float:
+        return sum((2**gain - 1) / math.log2(rank + 2) for rank, gain in enumerate(gains[:DEPTH]))
+
+    ideal = dcg(sorted(grades.values(), reverse=True))
+    return dcg([grades.get(doc, 0) for doc in ranking]) / ideal if ideal else 0.0
+
+
+def score(workdir: Path) -> None:
+    systems = engines(workdir)
+    totals = dict.fromkeys(systems, 0.0)
+    queries = load_queries()
+    print(f"{'query':40} " + " ".join(f"{name:>13}" for name in systems))
+    for entry in queries:
+        values = {
+            name: ndcg(ranked_ids(engine, entry["query"]), entry["grades"])
+            for name, engine in systems.items()
+        }
+        for name, value in values.items():
+            totals[name] += value
+        print(f"{entry['query'][:40]:40} " + " ".join(f"{values[name]:13.3f}" for name in systems))
+    print(f"{'mean nDCG@10 over ' + str(len(queries)) + ' queries':40} "
+          + " ".join(f"{totals[name] / len(queries):13.3f}" for name in systems))  # fmt: skip
+
+
+def pool(workdir: Path, only: list[str]) -> None:
+    """Print every article either system ranks in its top 10, with its current grade, for judging."""
+    systems = engines(workdir)
+    reader = systems["stemming on"].index.searcher()
+    for entry in load_queries():
+        if only and entry["query"] not in only:
+            continue
+        print(f"\n## {entry['query']}")
+        seen: list[str] = []
+        for engine in systems.values():
+            seen += [doc for doc in ranked_ids(engine, entry["query"]) if doc not in seen]
+        for doc in seen:
+            fields = reader.document(id=doc) or {}
+            lead = " ".join(fields.get("body", "").split())[:220]
+            print(f"{doc} [{entry['grades'].get(doc, '?')}] {fields.get('title')} | {lead}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("command", choices=("build", "pool", "score"))
+    parser.add_argument("queries", nargs="*", help="pool: only these queries")
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--workdir", type=Path, default=REPO / "var" / "eval")
+    args = parser.parse_args()
+    if args.command == "build":
+        build(args.corpus, args.workdir)
+    elif args.command == "pool":
+        pool(args.workdir, args.queries)
+    else:
+        score(args.workdir)
+
+
+if __name__ == "__main__":
+    main()
