@@ -41,6 +41,7 @@ MONTHS = {
 }  # fmt: skip
 
 ZONES = {"wib": "+07:00", "wita": "+08:00", "wit": "+09:00", "z": "+00:00", "utc": "+00:00", "gmt": "+00:00"}
+INDONESIAN_OFFSETS = frozenset({"+07:00", "+08:00", "+09:00"})
 
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 _ZONE = r"(?P<zone>WITA|WIB|WIT|UTC|GMT|Z(?![a-z])|[+-]\d{2}:?\d{2})"
@@ -90,6 +91,10 @@ class ParsedDate:
 
     def wall_clock(self) -> tuple[int, int, int, int | None, int | None]:
         return (self.year, self.month, self.day, self.hour, self.minute)
+
+    def in_indonesian_time(self) -> ParsedDate:
+        """The same instant in WIB when the stated zone is not WIB/WITA/WIT (UTC stamps); else unchanged."""
+        return self if self.offset is None or self.offset in INDONESIAN_OFFSETS else self.in_offset(WIB)
 
     def in_offset(self, offset: str) -> ParsedDate:
         """The same instant expressed in another zone (only meaningful when a time and a zone are known)."""

@@ -483,9 +483,7 @@ def _published(
         return timed[0].iso()
     if structured:
         stamp = next((s for s in structured if s.has_time), structured[0])
-        if stamp.has_time and stamp.offset not in (None, "+07:00", "+08:00", "+09:00"):
-            stamp = stamp.in_offset(WIB)
-        return stamp.iso()
+        return stamp.in_indonesian_time().iso()
     if visible:
         return visible[0].iso()
     return _date_in_url(url)

@@ -15,6 +15,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from search.article import Article, article_id
@@ -273,7 +274,9 @@ def _articles_from_records(
 
 def article_from_record(record: dict) -> Article | None:
     """An Article from an exported record with common field names; None when it has neither title nor text."""
-    fields = {str(key).strip().lower(): value for key, value in record.items() if key is not None}
+    fields = {
+        _FIELD_SEPARATORS.sub("_", str(key).strip().lower()): value for key, value in record.items() if key
+    }
     title = _clean_inline(_pick(fields, TITLE_FIELDS))
     body = clean_export_body(_pick(fields, BODY_FIELDS) or "")
     if not title and not body:
@@ -296,11 +299,14 @@ def article_from_record(record: dict) -> Article | None:
 def _pick(fields: dict, names: tuple[str, ...]) -> str | None:
     for name in names:
         value = fields.get(name)
+        if isinstance(value, dict):  # {"source": {"name": "Kompas.com"}}
+            value = value.get("name")
         if value is not None and not isinstance(value, (dict, list)) and str(value).strip():
             return str(value).strip()
     return None
 
 
+_FIELD_SEPARATORS = re.compile(r"[\s-]+")  # "Judul Berita", "isi-berita" -> judul_berita, isi_berita
 _TIME_ONLY = re.compile(
     r"^(?P<hour>[01]?\d|2[0-3])[:.](?P<minute>[0-5]\d)(?:[:.](?P<second>[0-5]\d))?\s*(?P<zone>WITA|WIB|WIT)?$",
     re.I,
@@ -308,10 +314,16 @@ _TIME_ONLY = re.compile(
 
 
 def record_datetime(date: str | None, time: str | None = None) -> str | None:
-    """ISO 8601 from a date field and an optional separate time field ("2019-09-10" + "21:48 WIB")."""
+    """ISO 8601 from a date field and an optional separate time field ("2019-09-10" + "21:48 WIB").
+
+    A stamp in another zone (UTC, or Unix seconds/milliseconds) is shown in WIB, like the pages' dates."""
+    if date and date.isdigit() and len(date) in (10, 13):
+        seconds = int(date) / (1000 if len(date) == 13 else 1)
+        return datetime.fromtimestamp(seconds, timezone(timedelta(hours=7))).isoformat(timespec="seconds")
     parsed = find_date(date)
     if parsed is None:
         return None
+    parsed = parsed.in_indonesian_time()
     clock = _TIME_ONLY.match(time.strip()) if time and not parsed.has_time else None
     if clock is None:
         return parsed.iso()

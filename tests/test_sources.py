@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import run_indexer
 
-from search.sources import Skipped, clean_export_body, iter_articles, record_datetime
+from search.sources import Skipped, article_from_record, clean_export_body, iter_articles, record_datetime
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 
@@ -75,6 +75,14 @@ def test_jsonl_click_id_style_record_is_repaired() -> None:
     assert title_only.published == "2019-09-11T06:05:09+07:00"
 
 
+def test_field_names_with_spaces_and_nested_outlet() -> None:
+    article = article_from_record(
+        {"Judul Berita": "Banjir", "Isi Berita": "Air naik.", "sumber": {"name": "kompas.com"}}
+    )
+    assert article is not None
+    assert (article.title, article.body, article.source) == ("Banjir", "Air naik.", "Kompas.com")
+
+
 def test_clean_export_body_keeps_commas_inside_sentences() -> None:
     text = 'Ia membeli beras, gula, dan minyak.,"Harganya naik," katanya.,Rp 10.000,00 per kilo.'
     assert clean_export_body(text).split("\n\n") == [
@@ -93,6 +101,10 @@ def test_clean_export_body_keeps_commas_inside_sentences() -> None:
         ("10 September 2019", "20.15", "2019-09-10T20:15:00+07:00"),
         ("2019-09-10T10:00:00+07:00", "21:48 WIB", "2019-09-10T10:00:00+07:00"),  # the date field's own time
         ("kemarin", "21:48", None),
+        ("2019-09-10T14:48:00Z", None, "2019-09-10T21:48:00+07:00"),  # a UTC stamp shown in WIB
+        ("2019-09-10T21:48:00+08:00", None, "2019-09-10T21:48:00+08:00"),  # WITA stays WITA
+        ("1568126880", None, "2019-09-10T21:48:00+07:00"),  # Unix seconds
+        ("1568126880000", None, "2019-09-10T21:48:00+07:00"),  # Unix milliseconds
     ],
 )
 def test_record_date_with_a_separate_time_field(date: str, time: str, expected: str | None) -> None:
