@@ -212,6 +212,10 @@ def extract_html(raw: bytes, url: str | None = None) -> Article:
     published = _published(soup, page, headline_node, title, url)
     source = _outlet(page, host, _title_affix(soup, title))
     body = _body(soup, title)  # prunes the tree: everything read from the page comes before it
+    if len(body) < 200:  # a page drawn by scripts, or a gallery: what the metadata says
+        ld_body = page.ld.get("articleBody")
+        if isinstance(ld_body, str) and len(ld_body.strip()) > len(body):
+            body = "\n\n".join(_fold(line) for line in ld_body.splitlines() if line.strip())
     if not body:
         body = page.first("og:description", "description", "twitter:description") or ""
     if not title and not body:

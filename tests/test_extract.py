@@ -218,6 +218,17 @@ def test_truncated_html_gives_what_it_has() -> None:
     assert article.body.endswith("tapi petani pasti menja")
 
 
+def test_page_drawn_by_scripts_falls_back_to_json_ld_article_body() -> None:
+    article = fixture_page("script_rendered.html")
+    assert article.title == "Festival Layang-Layang Pantai Parangkusumo Dibuka"
+    assert article.body.split("\n\n") == [
+        "Ratusan layang-layang berbagai bentuk menghiasi langit Pantai Parangkusumo, Bantul, Minggu pagi.",
+        "Peserta datang dari tujuh provinsi dan dua negara tetangga.",
+        "Panitia berharap festival ini menjadi agenda wisata tahunan.",
+    ]
+    assert article.published == "2019-07-21T08:00:00+07:00"
+
+
 def test_gallery_page_with_little_text_keeps_its_description() -> None:
     article = fixture_page("gallery.html")
     assert article.title == "FOTO: Semarak Pawai Obor Sambut Tahun Baru Islam"
