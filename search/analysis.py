@@ -22,8 +22,11 @@ statistics), every word whose normalised surface form differs from its stem is i
 position: the stem ("bekas") and the surface form ("bekasi"). A query word goes through the same path and
 becomes Or(stem, surface) (the fields use multitoken_query="or"), so "bekasi" finds every inflection of the
 stem but ranks articles that contain the exact word above those that only share the stem; the same holds
-for any word, named in a test or not, and for lowercase queries. The cost, measured on the click-id corpus
-(bench/bench_analyzer.py), is the extra postings of those surface terms.
+for any word, named in a test or not, and for lowercase queries. The cost, measured on the click-id
+corpus: 38% more (document, term) postings in the body (3.10M against 2.24M with stems only), which made a
+single-process Whoosh build of 5,000 articles take 23% more CPU and its index 30% more disk. No cheaper
+subset keeps the guarantee: the damage comes from every affix (Bekasi -i, perbankan -kan, Maluku -ku,
+Pemalang pe-, Kediri ke-, penyelidikan pe-...-kan).
 
 Phrases. Whoosh analyses a quoted phrase with ``field.tokenize(text, mode="query")`` and expects one term
 per position; the surface terms would break that. In query mode the filter therefore yields the stem only,
@@ -61,17 +64,19 @@ ANALYZER_VERSION = "1"
 
 STOPWORDS_PATH = Path(__file__).with_name("data") / "stopwords.txt"
 
-# Distinct words in the 22,922 click-id articles: ~108k normalised, ~150k raw spellings (case, mojibake).
+# Distinct words in the 22,922 click-id articles: 98k normalised, 139k raw spellings (case, mojibake);
+# both caches together then hold 27 MiB.
 STEM_CACHE_SIZE = 250_000
 WORD_CACHE_SIZE = 400_000
+# Longer "words" are junk (glued text, URLs without dots): indexed as written, never given to Sastrawi.
+LONGEST_STEMMED_WORD = 40
 
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+# A word: runs of word characters (invisible characters allowed inside) joined by an apostrophe, a hyphen,
+# one of . , / : between digits, or a dot between single characters (the abbreviation A.M, U.S.A).
 _WORD_RE = re.compile(
-    # a dotted abbreviation of single letters: A.M., U.S.A
-    r"(?<!\w)[^\W\d_](?:\.[^\W\d_])+\.?(?!\w)"
-    # a word: runs of word characters (invisible characters allowed inside) joined by an apostrophe,
-    # a hyphen or, between digits, by . , / :
-    rf"|\w[\w{_INVISIBLE}]*(?:(?:['’`][{_INVISIBLE}]*|-|(?<=\d)[.,/:])(?=\w)[\w{_INVISIBLE}]+)*"
+    rf"\w[\w{_INVISIBLE}]*"
+    rf"(?:(?:['’`][{_INVISIBLE}]*|-|(?<=\d)[.,/:]|(?<=\b\w)\.(?=\w\b))(?=\w)[\w{_INVISIBLE}]+)*"
 )
 
 
@@ -277,8 +282,8 @@ Terms = str | tuple[str, ...]
 def _single_word_terms(word: str) -> Terms:
     if word in stopwords():
         return StopWord(word)
-    if not (word.isascii() and word.isalpha()):
-        return word  # numbers, codes such as pm10, non-Latin scripts: kept as written
+    if not (word.isascii() and word.isalpha()) or len(word) > LONGEST_STEMMED_WORD:
+        return word  # numbers, codes such as pm10, non-Latin scripts, junk: kept as written
     stemmed = stem(word)
     return stemmed if stemmed == word else (stemmed, word)
 
@@ -303,29 +308,27 @@ def _analyse_uncached(raw: str) -> Terms | list[tuple[int, int, Terms]]:
         return _single_word_terms(word)
     if word in stopwords():
         return StopWord(word)
-    halves = word.split("-")
+    parts = word.split("-")
     if word.replace("-", "").isalpha() and word.isascii():
         stemmed = stem(word)
-        if stemmed == word and len(set(halves)) == 1:
-            stemmed = stem(halves[0])  # an exact reduplication Sastrawi leaves alone: sabu-sabu -> sabu
+        if stemmed == word and len(set(parts)) == 1:
+            stemmed = stem(parts[0])  # an exact reduplication Sastrawi leaves alone: sabu-sabu -> sabu
         if stemmed != word and "-" not in stemmed:
             return (stemmed, word)
     raw_parts = raw.split("-")
-    if len(raw_parts) != len(halves):
+    if len(raw_parts) != len(parts):
         return word  # normalisation changed the hyphens: keep the token whole
     slots: list[tuple[int, int, Terms]] = []
     start = 0
     for part in raw_parts:
         part_terms = analyse_word(part)
-        if isinstance(part_terms, list):  # "___": nothing to index
-            part_terms = None
-        if part_terms is not None:
+        if not isinstance(part_terms, list):  # a list here is empty: "___" indexes nothing
             slots.append((start, start + len(part), part_terms))
         start += len(part) + 1
-    for i, (first_start, first_end, first_terms) in enumerate(slots):
-        if not isinstance(first_terms, StopWord):
-            exact = first_terms if isinstance(first_terms, tuple) else (first_terms,)
-            slots[i] = (first_start, first_end, (*exact, word))
+    for i, (part_start, part_end, part_terms) in enumerate(slots):
+        if not isinstance(part_terms, StopWord):
+            exact = part_terms if isinstance(part_terms, tuple) else (part_terms,)
+            slots[i] = (part_start, part_end, (*exact, word))
             break
     return slots
 
