@@ -84,7 +84,7 @@ _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _BOILERPLATE_CLASS_WORDS = {
     "related", "terkait", "share", "sharing", "social", "sosmed", "socmed", "comment", "comments", "komentar",
     "tag", "tags", "breadcrumb", "breadcrumbs", "newsletter", "sidebar", "popular", "terpopuler", "populer",
-    "recommendation", "rekomendasi", "advertisement", "ads", "iklan", "banner", "baca", "bacajuga", "footer",
+    "recommendation", "rekomendasi", "advertisement", "ads", "iklan", "banner", "juga", "bacajuga", "footer",
     "author", "byline", "editor", "penulis", "reporter", "caption", "copyright", "rating", "subscribe",
     "tweet", "instagram", "tiktok",
 }  # fmt: skip
@@ -395,7 +395,7 @@ def _title(soup: BeautifulSoup, page: _PageMeta, host: str | None) -> tuple[Tag 
     cleaned = [_strip_site_affixes(t, site_words) for t in meta_titles]
     headings = [(h, _fold(h.get_text(" "))) for h in soup.find_all(["h1", "h2"], limit=60)]
     headings = [(h, text) for h, text in headings if 8 <= len(text) <= 300]
-    for candidate in cleaned:
+    for candidate in cleaned + meta_titles:  # as cleaned, or as given when the headline names the site
         key = _letters(candidate)
         for node, text in headings:
             if _letters(text) == key:
@@ -562,7 +562,7 @@ def _body(soup: BeautifulSoup, title: str) -> str:
         node.extract()
     total = _paragraph_chars(soup.body or soup)
     for node in soup.find_all(_is_boilerplate_box):
-        if not node.decomposed and _paragraph_chars(node) < 0.5 * total:
+        if not node.decomposed and not _holds_the_article(node, total):
             node.decompose()
     container = _main_container(soup)
     if container is None:
@@ -577,6 +577,16 @@ def _is_boilerplate_box(tag: Tag) -> bool:
     classes = tag.get("class") or []
     words = " ".join([*classes, tag.get("id") or ""]).lower()
     return bool(_BOILERPLATE_CLASS_WORDS.intersection(_CLASS_WORD_SPLIT.split(words)))
+
+
+def _holds_the_article(node: Tag, page_paragraph_chars: int) -> bool:
+    """A box with a boilerplate-sounding class that is in fact the article: most of the page's <p> text,
+    or a long run of plain (non-link) text."""
+    if _paragraph_chars(node) >= 0.5 * page_paragraph_chars:
+        return True
+    text = _fold(node.get_text(" "))
+    links = sum(len(_fold(a.get_text(" "))) for a in node.find_all("a"))
+    return len(text) >= 400 and links < 0.25 * len(text)
 
 
 def _paragraph_chars(node: Tag) -> int:

@@ -181,6 +181,20 @@ def test_body_of_bare_text_and_br_is_split_into_paragraphs() -> None:
         assert furniture not in article.body
 
 
+def test_article_box_with_a_boilerplate_sounding_class_is_kept() -> None:
+    paragraph = (
+        "Warga desa bergotong royong memperbaiki saluran irigasi yang rusak diterjang banjir bulan lalu."
+    )
+    page = (
+        "<html><head><title>Warga Perbaiki Irigasi</title></head><body><h1>Warga Perbaiki Irigasi</h1>"
+        f'<div class="share-box">Bagikan <a href="#">Facebook</a></div>'
+        f'<div class="konten-social-news">{"<br><br>".join([paragraph] * 6)}</div>'
+        "</body></html>"
+    )
+    article = extract_html(page.encode())
+    assert article.body.split("\n\n") == [paragraph] * 6
+
+
 def test_wrongly_declared_charset_is_read_as_utf8() -> None:
     article = fixture_page("wrong_charset.html")
     assert "“Rumah di Ujung Sawah”" in article.body
