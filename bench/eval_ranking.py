@@ -119,7 +119,7 @@ def pool(workdir: Path, only: list[str]) -> None:
             seen += [doc for doc in ranked_ids(engine, entry["query"]) if doc not in seen]
         for doc in seen:
             fields = reader.document(id=doc) or {}
-            lead = " ".join(fields.get("body", "").split())[:220]
+            lead = " ".join(fields.get("body", "").split())[:160]
             print(f"{doc} [{entry['grades'].get(doc, '?')}] {fields.get('title')} | {lead}")
 
 
