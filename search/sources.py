@@ -129,7 +129,7 @@ def detect_format(path: Path) -> str | None:
         return "csv"
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:200].lower()
     if suffix == ".json":
-        return "json" if start.startswith(b"[") else "jsonl"
+        return "jsonl" if _first_line_is_json(path) else "json"
     if start.startswith((b"<!doctype html", b"<html", b"<?xml")) or re.search(rb"<(head|body|meta)\b", start):
         return "html"
     if suffix in (".txt", ""):
@@ -139,6 +139,16 @@ def detect_format(path: Path) -> str | None:
             return "json"
         return "text"
     return None
+
+
+def _first_line_is_json(path: Path) -> bool:
+    """JSON lines start with a whole object on the first line; a pretty-printed document does not."""
+    with path.open("rb") as handle:
+        first = handle.readline(1 << 20)
+    try:
+        return isinstance(json.loads(first), dict)
+    except ValueError:
+        return False
 
 
 def _control_ratio(data: bytes) -> float:

@@ -111,6 +111,16 @@ def test_record_date_with_a_separate_time_field(date: str, time: str, expected: 
     assert record_datetime(date, time) == expected
 
 
+def test_json_document_or_json_lines_behind_a_json_suffix(tmp_path: Path) -> None:
+    document = {"articles": [{"judul": "A", "isi": "Teks A."}, {"judul": "B", "isi": "Teks B."}]}
+    (tmp_path / "document.json").write_text(json.dumps(document, indent=2), encoding="utf-8")
+    (tmp_path / "lines.json").write_text(
+        '{"judul": "C", "isi": "Teks C."}\n{"judul": "D", "isi": "Teks D."}\n'
+    )
+    articles, skipped = read_all(tmp_path)
+    assert [a.title for a in articles] == ["A", "B", "C", "D"] and not skipped
+
+
 def test_bad_files_in_a_walked_folder_are_reported(tmp_path: Path) -> None:
     shutil.copy(FIXTURES / "unseen_outlet.html", tmp_path / "good.html")
     (tmp_path / "huge.html").write_bytes(b"<html><body>" + b"<p>kata</p>" * 1_000_000 + b"</body></html>")
