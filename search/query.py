@@ -189,7 +189,8 @@ def _make_parser(schema, group) -> qparser.QueryParser:
     parser = qparser.MultifieldParser(["title", "body"], schema, group=group)
     parser.remove_plugin_class(qparser.WildcardPlugin)
     parser.remove_plugin_class(qparser.RangePlugin)
-    parser.add_plugin(qparser.PlusMinusPlugin())
+    # + and - only at the start of a word: "anak-anak" and "covid-19" are words, not "anak NOT anak"
+    parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<!\S)\+", minusexpr=r"(?<!\S)-"))
     parser.add_plugin(qparser.FieldAliasPlugin({"title": ["judul"], "source": ["sumber", "media"]}))
     return parser
 
