@@ -15,7 +15,6 @@ every 50 ms. Configurations:
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import subprocess
@@ -97,7 +96,6 @@ def build_plain(corpus: Path, index_dir: Path) -> dict:
     started = time.monotonic()
     index_dir.mkdir(parents=True)
     ix = whoosh_index.create_in(str(index_dir), make_schema(StandardAnalyzer()))
-    gc.disable()
     writer = ix.writer(**BUILD_WRITER_OPTIONS)
     count = 0
     for article in iter_articles([corpus]):

@@ -8,7 +8,6 @@ which always finds a complete index. See search/store.py for the on-disk layout 
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import time
 from collections import Counter
@@ -274,25 +273,18 @@ def _writing(
     ix: whoosh_index.Index, options: dict, merge: MergePolicy | None = None, stem_dir: Path | None = None
 ) -> Iterator[IndexWriter]:
     """A writer that commits when the block ends and cancels on an error; with options["procs"] > 1, its
-    worker processes leave their stems in `stem_dir`. The garbage collector is off meanwhile: the writer
-    keeps large buffers alive and collecting them over and over costs a third of the build (measured),
-    while nothing it allocates needs the cycle collector."""
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
+    worker processes leave their stems in `stem_dir`. (Turning the garbage collector off meanwhile, as
+    measured elsewhere, made no difference here: 100 s of CPU either way.)"""
+    if options.get("procs", 1) > 1:
+        writer = _StemSavingMpWriter(ix, stem_dir=stem_dir, **options)
+    else:
+        writer = ix.writer(**options)
     try:
-        if options.get("procs", 1) > 1:
-            writer = _StemSavingMpWriter(ix, stem_dir=stem_dir, **options)
-        else:
-            writer = ix.writer(**options)
-        try:
-            yield writer
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit(mergetype=merge)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
+        yield writer
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit(mergetype=merge)
 
 
 class _StemSavingWorker(SubWriterTask):

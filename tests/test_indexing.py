@@ -73,6 +73,33 @@ def write_synthetic_corpus(path: Path, count: int, seed: int = 7) -> Path:
     return path
 
 
+def child_pids(parent: int) -> list[int]:
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == parent:
+                pids.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return pids
+
+
+def wait_until_no_process_mentions(text: str, patience: float = 10.0) -> list[int]:
+    """The pids whose command line still contains `text` once they are gone or `patience` seconds passed."""
+    deadline = time.monotonic() + patience
+    while True:
+        pids = []
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                if text.encode() in cmdline.read_bytes():
+                    pids.append(int(cmdline.parent.name))
+            except OSError:
+                continue
+        if not pids or time.monotonic() > deadline:
+            return pids
+        time.sleep(0.1)
+
+
 # --- what a build and an update put in the index
 
 
@@ -269,8 +296,7 @@ def test_a_build_killed_half_way_leaves_the_previous_index_searchable(tmp_path: 
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    generations = index_dir / "generations"
-    while killed.poll() is None and not any(generations.glob("*/*.tmp")):  # the writer's workers have work
+    while killed.poll() is None and not child_pids(killed.pid):  # until the writer has started its workers
         time.sleep(0.05)
     killed.send_signal(signal.SIGKILL)
     assert killed.wait(timeout=30) == -signal.SIGKILL
@@ -278,10 +304,13 @@ def test_a_build_killed_half_way_leaves_the_previous_index_searchable(tmp_path: 
     assert current_generation(index_dir) == previous
     assert open_current(index_dir).doc_count() == 5
     assert len(stored(index_dir, year="2019")) == 3
-    # No stale lock (the worker processes died with their parent), and the half-built folder is cleared.
+    assert wait_until_no_process_mentions(str(index_dir)) == []  # the writer's workers died with it
+    # No stale lock, and the half-built folder is cleared.
     done = run_indexer("build", "--index", str(index_dir), "--wait", "10", str(ARTICLES))
     assert done.returncode == 0, done.stderr
-    assert sorted(p.name for p in generations.iterdir()) == sorted([previous, current_generation(index_dir)])
+    assert sorted(p.name for p in (index_dir / "generations").iterdir()) == sorted(
+        [previous, current_generation(index_dir)]
+    )
 
 
 def test_queries_keep_working_while_the_index_is_rebuilt(tmp_path: Path) -> None:
