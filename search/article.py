@@ -38,7 +38,7 @@ def normalise_url(url: str) -> str:
     url = url.strip().split("#", 1)[0]
     for prefix in ("https://", "http://"):
         if url.lower().startswith(prefix):
-            url = url[len(prefix):]
+            url = url[len(prefix) :]
             break
     if url.lower().startswith("www."):
         url = url[4:]
