@@ -262,7 +262,13 @@ def clear_caches() -> None:
 
 
 def cache_sizes() -> dict[str, int]:
+    """How many stems and raw words this process has cached."""
     return {"stems": len(_STEMS), "words": len(_WORDS)}
+
+
+def cached_stems() -> dict[str, str]:
+    """A copy of the stem cache: normalised word -> Sastrawi stem."""
+    return dict(_STEMS)
 
 
 # --- What one raw word becomes -------------------------------------------------------------------------

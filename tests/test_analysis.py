@@ -213,7 +213,7 @@ def test_stem_cache_survives_a_round_trip_through_a_file(tmp_path):
     assert saved == 2
     analysis.clear_caches()
     assert load_stem_cache(tmp_path / "stems.json") == 2
-    assert analysis._STEMS == {"pembangunan": "bangun", "jembatan": "jembatan"}
+    assert analysis.cached_stems() == {"pembangunan": "bangun", "jembatan": "jembatan"}
 
 
 def test_a_stale_or_broken_stem_cache_loads_nothing(tmp_path):
@@ -231,7 +231,24 @@ def test_a_stale_or_broken_stem_cache_loads_nothing(tmp_path):
 def test_priming_fills_the_cache_from_texts():
     analysis.clear_caches()
     assert analysis.prime_stem_cache(["Kebakaran hutan di Riau", "Warga Bekasi mengungsi"]) == 6
-    assert analysis._STEMS["mengungsi"] == "ungsi"
+    assert analysis.cached_stems()["mengungsi"] == "ungsi"
+
+
+def test_priming_with_a_process_pool_gives_the_same_stems():
+    roots = ["bakar", "bangun", "tangkap", "periksa", "kembang", "aman", "ungsi", "dampak", "lonjak", "duga"]
+    words = [
+        p + r + s
+        for p in ("me", "di", "ter", "pe", "ke", "ber")
+        for r in roots
+        for s in ("", "kan", "an", "i")
+    ]
+    texts = [f"{' '.join(words)} {n}x{word}" for n, word in enumerate(words)]  # > 1000 distinct tokens
+    analysis.clear_caches()
+    assert analysis.prime_stem_cache(texts) > 200
+    alone = analysis.cached_stems()
+    analysis.clear_caches()
+    assert analysis.prime_stem_cache(texts, processes=2) == len(alone)
+    assert analysis.cached_stems() == alone
 
 
 # --- A real index on disk ----------------------------------------------------------------------------------
