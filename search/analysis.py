@@ -74,9 +74,10 @@ LONGEST_STEMMED_WORD = 40
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 # A word: runs of word characters (invisible characters allowed inside) joined by an apostrophe, a hyphen,
 # one of . , / : between digits, or a dot between single characters (the abbreviation A.M, U.S.A).
+# The lookahead on the joiner characters first is only for speed: most words end at a space.
 _WORD_RE = re.compile(
     rf"\w[\w{_INVISIBLE}]*"
-    rf"(?:(?:['’`][{_INVISIBLE}]*|-|(?<=\d)[.,/:]|(?<=\b\w)\.(?=\w\b))(?=\w)[\w{_INVISIBLE}]+)*"
+    rf"(?:(?=[-'’`.,/:])(?:['’`][{_INVISIBLE}]*|-|(?<=\d)[.,/:]|(?<=\b\w)\.(?=\w\b))(?=\w)[\w{_INVISIBLE}]+)*"
 )
 
 
