@@ -188,7 +188,8 @@ def stem(word: str) -> str:
     return stemmed
 
 
-def _stem_cache_tag() -> str:
+def stem_cache_tag() -> str:
+    """What a stem-cache file must have been written by: this analyser and this Sastrawi release."""
     from importlib.metadata import version
 
     return f"analyzer {ANALYZER_VERSION}, PySastrawi {version('PySastrawi')}"
@@ -198,7 +199,7 @@ def save_stem_cache(path: str | os.PathLike[str]) -> int:
     """Write the stems computed so far to `path` (JSON, written atomically); returns how many."""
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps({"tag": _stem_cache_tag(), "stems": dict(_STEMS)}, ensure_ascii=False))
+    tmp.write_text(json.dumps({"tag": stem_cache_tag(), "stems": dict(_STEMS)}, ensure_ascii=False))
     tmp.replace(path)
     return len(_STEMS)
 
@@ -211,8 +212,12 @@ def load_stem_cache(path: str | os.PathLike[str]) -> int:
     """
     try:
         saved = json.loads(Path(path).read_text(encoding="utf-8"))
-        stems = saved["stems"] if saved.get("tag") == _stem_cache_tag() else {}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (OSError, ValueError):
+        return 0
+    if not isinstance(saved, dict) or saved.get("tag") != stem_cache_tag():
+        return 0
+    stems = saved.get("stems")
+    if not isinstance(stems, dict):
         return 0
     loaded = 0
     for word, stemmed in islice(stems.items(), STEM_CACHE_SIZE - len(_STEMS)):

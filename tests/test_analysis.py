@@ -221,9 +221,12 @@ def test_a_stale_or_broken_stem_cache_loads_nothing(tmp_path):
     stale.write_text(json.dumps({"tag": "analyzer 0, PySastrawi 0", "stems": {"bekasi": "wrong"}}))
     broken = tmp_path / "broken.json"
     broken.write_text("{not json")
+    odd = tmp_path / "odd.json"
+    odd.write_text(json.dumps({"tag": analysis.stem_cache_tag(), "stems": ["bekasi", "wrong"]}))
     analysis.clear_caches()
     assert load_stem_cache(stale) == 0
     assert load_stem_cache(broken) == 0
+    assert load_stem_cache(odd) == 0
     assert load_stem_cache(tmp_path / "missing.json") == 0
     assert stem("bekasi") == "bekas"
 
