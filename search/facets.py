@@ -49,13 +49,14 @@ def is_date_selection(value: str) -> bool:
 
 
 def date_label(value: str) -> str:
-    """ "2019" -> "2019", "2019-09" -> "September 2019", "2019-09-10" -> "10 September 2019"."""
+    """ "2019" -> "2019", "2019-09" -> "September 2019", "2019-09-10" -> "10 Sep 2019" (short enough for a
+    histogram row on a phone)."""
     if value == UNDATED:
         return UNDATED_LABEL
     if len(value) == MONTH:
         return f"{MONTHS[int(value[5:7]) - 1]} {value[:4]}"
     if len(value) == DAY:
-        return f"{int(value[8:10])} {MONTHS[int(value[5:7]) - 1]} {value[:4]}"
+        return f"{int(value[8:10])} {MONTHS[int(value[5:7]) - 1][:3]} {value[:4]}"
     return value
 
 

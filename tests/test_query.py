@@ -123,9 +123,9 @@ def test_date_facet_counts_all_matches_and_drills_down_and_back_up(service):
 
     month = search(service, q="pemerintah", date="2019-09")
     assert [item["label"] for item in month["facets"]["date"]] == [
-        "10 September 2019",
-        "13 September 2019",
-        "18 September 2019",
+        "10 Sep 2019",
+        "13 Sep 2019",
+        "18 Sep 2019",
     ]
 
     day = search(service, q="pemerintah", date="2019-09-13")

@@ -174,6 +174,12 @@ def test_queries_and_article_text_are_escaped_everywhere(client):
     assert client.get("/search?q=hutan").headers["Content-Security-Policy"].startswith("default-src 'none'")
 
 
+def test_only_web_addresses_become_links(client):
+    title = page(client, q="rendang").select_one(".result-title a")
+    assert title.text == "Resep Rendang Daging Khas Minang"
+    assert not title.has_attr("href")  # its URL in the data is "javascript:..."
+
+
 def test_server_runs_without_debug_mode(index_dir):
     assert create_app({"INDEX_DIR": str(index_dir)}).debug is False
     with serving(index_dir) as url:
