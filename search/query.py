@@ -422,11 +422,13 @@ class Engine:
 
     def _correction(self, reader, fieldname: str, word: str, seen: int) -> str | None:
         """_nearest_frequent_word, remembered: the automaton walk costs ~10 ms per word and segment."""
-        if word not in self._corrections:
-            if len(self._corrections) >= CORRECTION_CACHE_SIZE:
-                self._corrections.clear()
-            self._corrections[word] = _nearest_frequent_word(reader, fieldname, word, seen)
-        return self._corrections[word]
+        if word in self._corrections:
+            return self._corrections.get(word)  # another thread may have just cleared it: then None
+        best = _nearest_frequent_word(reader, fieldname, word, seen)
+        if len(self._corrections) >= CORRECTION_CACHE_SIZE:
+            self._corrections.clear()
+        self._corrections[word] = best
+        return best
 
     def _suggest(self, searcher: Searcher, request: SearchRequest, total: int) -> dict | None:
         """A corrected query when some word is rare in the index, a far more frequent word is one or two
