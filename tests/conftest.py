@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -42,8 +44,12 @@ def sample_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return index_dir
 
 
-def start_server(index_dir: Path) -> tuple[subprocess.Popen, str]:
-    """Start `python -m web` on a free loopback port and return the process and its base URL."""
+@contextmanager
+def serving(index_dir: Path) -> Iterator[str]:
+    """`python -m web` on a free loopback port; yields its base URL.
+
+    The server's request log is drained in a thread: a full pipe would otherwise block the server.
+    """
     proc = subprocess.Popen(
         [sys.executable, "-m", "web", "--index", str(index_dir), "--host", "127.0.0.1", "--port", "0"],
         cwd=REPO,
@@ -52,19 +58,22 @@ def start_server(index_dir: Path) -> tuple[subprocess.Popen, str]:
         text=True,
     )
     assert proc.stdout is not None
-    for line in proc.stdout:
-        if "http://127.0.0.1:" in line:
-            return proc, line[line.index("http://") :].split()[0].rstrip("/")
-    proc.kill()
-    raise RuntimeError("the server exited before printing its URL")
+    try:
+        for line in proc.stdout:
+            if "http://127.0.0.1:" in line:
+                url = line[line.index("http://") :].split()[0].rstrip("/")
+                break
+        else:
+            raise RuntimeError("the server exited before printing its URL")
+        threading.Thread(target=proc.stdout.read, daemon=True).start()
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
 
 
 @pytest.fixture
 def live_server(sample_index: Path) -> Iterator[str]:
     """The real web server over the sample index; yields its base URL."""
-    proc, url = start_server(sample_index)
-    try:
+    with serving(sample_index) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)

@@ -9,14 +9,12 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import start_server
+from conftest import serving
 
 from search.indexing import build_index
 from web import create_app
@@ -41,19 +39,6 @@ def page(client, **params) -> BeautifulSoup:
     response = client.get("/search?" + urlencode(params))
     assert response.status_code == 200
     return BeautifulSoup(response.data, "lxml")
-
-
-@contextmanager
-def serving(index_dir: Path) -> Iterator[str]:
-    """`python -m web` on a free loopback port; its request log is drained so a full pipe never blocks it."""
-    proc, url = start_server(index_dir)
-    drain = threading.Thread(target=proc.stdout.read, daemon=True)
-    drain.start()
-    try:
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def fetch(url: str) -> tuple[int, bytes]:
