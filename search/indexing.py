@@ -66,7 +66,7 @@ WORKER_STEMS = "stem-cache.worker-{pid}.json"
 
 # Measured on the 22,922-article click-id corpus on 2 cores (see bench/bench_build.py): two worker processes
 # each writing their own segment keep both cores busy; the final merge would be single-process, so skip it.
-BUILD_WRITER_OPTIONS = {"procs": min(2, os.cpu_count() or 1), "multisegment": True, "limitmb": 512}
+BUILD_WRITER_OPTIONS = {"procs": min(2, os.cpu_count() or 1), "multisegment": True, "limitmb": 384}
 # An update is usually small: one process, and a merge policy that keeps the segment count down.
 UPDATE_WRITER_OPTIONS = {"limitmb": 512}
 
@@ -369,14 +369,17 @@ def index_stats(index_dir: Path | str) -> dict:
     name = current_generation(index_dir)
     folder = generation_dir(index_dir, name)
     info = read_build_info(folder) or {}
+    per_source: Counter[str] = Counter()
+    dated = []
     with ix.searcher() as searcher:
         reader = searcher.reader()
         live = list(reader.all_doc_ids())
-        sources = reader.column_reader("source")
-        days = reader.column_reader("day")
-        published = reader.column_reader("published", translate=True)
-        per_source = Counter(sources[doc] or "none" for doc in live)
-        dated = [published[doc] for doc in live if days[doc] != NO_DATE]
+        if live:  # an empty index has no columns to read
+            sources = reader.column_reader("source")
+            days = reader.column_reader("day")
+            published = reader.column_reader("published", translate=True)
+            per_source.update(sources[doc] or "none" for doc in live)
+            dated = [published[doc] for doc in live if days[doc] != NO_DATE]
     return {
         "index": str(index_dir),
         "generation": name,

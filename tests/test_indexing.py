@@ -192,6 +192,13 @@ def test_stats_describe_the_current_index(tmp_path: Path) -> None:
     assert stats["generation"] == current_generation(index_dir)
 
 
+def test_an_index_of_nothing_still_opens_and_has_stats(tmp_path: Path) -> None:
+    report = build_index(tmp_path / "ix", [CORRUPT / "garbage.json"])
+    assert (report.indexed, sum(report.skipped.values())) == (0, 1)
+    stats = index_stats(tmp_path / "ix")
+    assert (stats["articles"], stats["per_source"], stats["first_published"]) == (0, {}, None)
+
+
 # --- errors a user can act on
 
 
