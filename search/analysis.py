@@ -60,7 +60,7 @@ from whoosh.analysis import Filter, Token, Tokenizer
 from whoosh.fields import TEXT
 
 # Bump whenever the terms produced for some text change: indexes record it and refuse a mismatch.
-ANALYZER_VERSION = "1"
+ANALYZER_VERSION = "2"
 
 STOPWORDS_PATH = Path(__file__).with_name("data") / "stopwords.txt"
 
