@@ -22,8 +22,9 @@ statistics), every word whose normalised surface form differs from its stem is i
 position: the stem ("bekas") and the surface form ("bekasi"). A query word goes through the same path and
 becomes Or(stem, surface) (the fields use multitoken_query="or"), so "bekasi" finds every inflection of the
 stem but ranks articles that contain the exact word above those that only share the stem; the same holds
-for any word, named in a test or not, and for lowercase queries. The cost, measured on the click-id
-corpus: 38% more (document, term) postings in the body (3.10M against 2.24M with stems only), which made a
+for any word, named in a test or not, and for lowercase queries. It also keeps apart what Sastrawi merges
+in ordinary words (pemerintah/perintah). The cost, measured on the click-id corpus (bench/bench_analyzer.py):
+38% more (document, term) postings in the body (3.09M against 2.23M with stems only), which made a
 single-process Whoosh build of 5,000 articles take 23% more CPU and its index 30% more disk. No cheaper
 subset keeps the guarantee: the damage comes from every affix (Bekasi -i, perbankan -kan, Maluku -ku,
 Pemalang pe-, Kediri ke-, penyelidikan pe-...-kan).
