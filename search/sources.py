@@ -104,6 +104,9 @@ def _read_file(path: Path, report: SkipCallback) -> Iterator[Article]:
     try:
         if kind in RECORD_READERS:
             yield from _articles_from_records(path, RECORD_READERS[kind](path, report), report)
+        elif (size := path.stat().st_size) > MAX_TEXT_BYTES:
+            limit = f"{MAX_TEXT_BYTES // 2**20} MB"
+            report(Skipped(str(path), f"{kind} file of {size / 1e6:.1f} MB exceeds the {limit} limit"))
         else:
             yield from (_read_html if kind == "html" else _read_text_dump)(path, report)
     except (OSError, UnicodeDecodeError, csv.Error, ExtractError) as error:
@@ -157,14 +160,6 @@ def _control_ratio(data: bytes) -> float:
 
 
 def _read_html(path: Path, report: SkipCallback) -> Iterator[Article]:
-    size = path.stat().st_size
-    if size > MAX_TEXT_BYTES:
-        report(
-            Skipped(
-                str(path), f"HTML page of {size / 1e6:.1f} MB exceeds the {MAX_TEXT_BYTES // 2**20} MB limit"
-            )
-        )
-        return
     try:
         yield extract_html(path.read_bytes())
     except ExtractError as error:
@@ -172,14 +167,6 @@ def _read_html(path: Path, report: SkipCallback) -> Iterator[Article]:
 
 
 def _read_text_dump(path: Path, report: SkipCallback) -> Iterator[Article]:
-    size = path.stat().st_size
-    if size > MAX_TEXT_BYTES:
-        report(
-            Skipped(
-                str(path), f"text file of {size / 1e6:.1f} MB exceeds the {MAX_TEXT_BYTES // 2**20} MB limit"
-            )
-        )
-        return
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
