@@ -1,10 +1,10 @@
 """Time a full build of a corpus, next to a plain Whoosh build of the same articles (run by hand).
 
-    .venv/bin/python bench/bench_build.py [--corpus FILE] [--runs N]
+    .venv/bin/python bench/bench_build.py [--corpus FILE] [--runs N] [--limitmb MB]
 
 Each configuration runs in a fresh child process, so every figure starts cold and the peak memory is that
-configuration's own: the peak RSS is the sum over the child and its worker processes, sampled from /proc
-every 50 ms. Configurations:
+configuration's own: peak RSS and PSS are sums over the child and its worker processes, sampled from /proc
+every 100 ms. Configurations:
     project  `search.indexing.build_index`: Indonesian analyser, the project's writer settings, build
              metadata, generation switch. Run twice when --runs 2 (the second run starts with whatever the
              first left on disk, e.g. a stem cache).
@@ -25,42 +25,50 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-WIDTHS = (8, 8, 6, 8, 6, 9, 8)
+WIDTHS = (8, 8, 6, 8, 6, 9, 9, 8)
 DEFAULT_CORPUS = REPO.parent / "shared" / "data" / "click-id" / "corpus.jsonl"
 
 
-def tree_rss_bytes(root_pid: int) -> int:
-    """Resident memory of a process and all its descendants, read from /proc."""
+def tree_memory(root_pid: int) -> tuple[int, int]:
+    """(RSS, PSS) in bytes of a process and all its descendants, read from /proc. The RSS sum counts pages
+    that forked workers share with their parent once per process; PSS divides them among the sharers."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
             continue
-        pid = int(stat.parent.name)
-        children.setdefault(int(fields[1]), []).append(pid)
-        rss[pid] = int(fields[21]) * 4096
-    total, pending = 0, [root_pid]
+        children.setdefault(parent, []).append(int(stat.parent.name))
+    rss = pss = 0
+    pending = [root_pid]
     while pending:
         pid = pending.pop()
-        total += rss.get(pid, 0)
         pending.extend(children.get(pid, []))
-    return total
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+        except OSError:
+            continue
+        for line in rollup:
+            name, _, value = line.partition(":")
+            if name in ("Rss", "Pss"):
+                kilobytes = int(value.split()[0]) * 1024
+                rss, pss = (rss + kilobytes, pss) if name == "Rss" else (rss, pss + kilobytes)
+    return rss, pss
 
 
 def run_measured(args: list[str]) -> dict:
-    """Run this script as a child with `args`; return its JSON result plus the peak RSS and the CPU time of
-    its process tree (the CPU time is the steadier figure when other programs share the cores)."""
+    """Run this script as a child with `args`; return its JSON result plus the peak memory and the CPU time
+    of its process tree (the CPU time is the steadier figure when other programs share the cores)."""
     cpu_before = os.times()
     child = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, text=True, cwd=REPO)
-    peak = 0
+    peak_rss = peak_pss = 0
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak_rss, peak_pss
         while child.poll() is None:
-            peak = max(peak, tree_rss_bytes(child.pid))
-            time.sleep(0.05)
+            rss, pss = tree_memory(child.pid)
+            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+            time.sleep(0.1)
 
     sampler = threading.Thread(target=sample)
     sampler.start()
@@ -72,7 +80,12 @@ def run_measured(args: list[str]) -> dict:
     cpu = sum(
         getattr(cpu_after, part) - getattr(cpu_before, part) for part in ("children_user", "children_system")
     )
-    return {**json.loads(output), "peak_rss_mb": round(peak / 2**20), "cpu_seconds": cpu}
+    return {
+        **json.loads(output),
+        "peak_rss_mb": round(peak_rss / 2**20),
+        "peak_pss_mb": round(peak_pss / 2**20),
+        "cpu_seconds": cpu,
+    }
 
 
 def build_project(corpus: Path, index_dir: Path) -> dict:
@@ -112,12 +125,19 @@ def main() -> None:
     )
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--runs", type=int, default=2, help="project builds in a row (default 2)")
+    parser.add_argument(
+        "--limitmb", type=int, help="the writer's memory pool per process instead of the default"
+    )
     parser.add_argument("--child", choices=["project", "plain"], help=argparse.SUPPRESS)
     parser.add_argument("--index", type=Path, help=argparse.SUPPRESS)
     options = parser.parse_args()
+    sys.path.insert(0, str(REPO))
 
     if options.child:
-        sys.path.insert(0, str(REPO))
+        if options.limitmb:
+            from search.indexing import BUILD_WRITER_OPTIONS
+
+            BUILD_WRITER_OPTIONS["limitmb"] = options.limitmb
         build = build_project if options.child == "project" else build_plain
         print(json.dumps(build(options.corpus, options.index)))
         return
@@ -125,23 +145,20 @@ def main() -> None:
     if not options.corpus.is_file():
         raise SystemExit(f"corpus not found: {options.corpus}")
     with tempfile.TemporaryDirectory(prefix="bench-build-") as scratch:
-        rows = []
-        for run in range(1, options.runs + 1):
-            child_args = [
-                "--child",
-                "project",
-                "--corpus",
-                str(options.corpus),
-                "--index",
-                f"{scratch}/project",
-            ]
-            rows.append((f"project, build {run}", run_measured(child_args)))
-        child_args = ["--child", "plain", "--corpus", str(options.corpus), "--index", f"{scratch}/plain"]
-        rows.append(("plain Whoosh (StandardAnalyzer)", run_measured(child_args)))
+
+        def child(kind: str) -> dict:
+            args = ["--child", kind, "--corpus", str(options.corpus), "--index", f"{scratch}/{kind}"]
+            return run_measured(args + (["--limitmb", str(options.limitmb)] if options.limitmb else []))
+
+        rows = [(f"project, build {run}", child("project")) for run in range(1, options.runs + 1)]
+        rows.append(("plain Whoosh (StandardAnalyzer)", child("plain")))
 
     plain_seconds = rows[-1][1]["seconds"]
-    print(f"corpus: {options.corpus}")
-    columns = ("articles", "seconds", "art/s", "x plain", "CPU s", "peak RSS", "index")
+    from search.indexing import BUILD_WRITER_OPTIONS
+
+    writer = dict(BUILD_WRITER_OPTIONS, limitmb=options.limitmb or BUILD_WRITER_OPTIONS["limitmb"])
+    print(f"corpus: {options.corpus}; writer settings: {writer}")
+    columns = ("articles", "seconds", "art/s", "x plain", "CPU s", "peak RSS", "peak PSS", "index")
     print(
         f"{'configuration':34} "
         + " ".join(f"{name:>{width}}" for name, width in zip(columns, WIDTHS, strict=True))
@@ -150,7 +167,7 @@ def main() -> None:
         print(
             f"{name:34} {row['articles']:>8} {row['seconds']:>8.1f} {row['articles'] / row['seconds']:>6.0f} "
             f"{row['seconds'] / plain_seconds:>8.2f} {row['cpu_seconds']:>6.0f} "
-            f"{row['peak_rss_mb']:>6} MB {row['index_mb']:>5} MB"
+            f"{row['peak_rss_mb']:>6} MB {row['peak_pss_mb']:>6} MB {row['index_mb']:>5} MB"
         )
 
 

@@ -84,12 +84,10 @@ def write_build_info(folder: Path, info: dict) -> None:
     _write_durably(folder / BUILD_INFO, json.dumps(info, indent=2, ensure_ascii=False) + "\n")
 
 
-def switch_to(index_dir: Path | str, folder: Path) -> str | None:
-    """Make `folder` the current generation (one atomic rename) and return the name it replaced."""
-    previous = current_generation(index_dir)
+def switch_to(index_dir: Path | str, folder: Path) -> None:
+    """Make `folder` the current generation: one atomic rename of the pointer file."""
     _fsync_tree(folder)
     _write_durably(Path(index_dir) / CURRENT, folder.name + "\n")
-    return previous
 
 
 def remove_stale_generations(index_dir: Path | str, keep: set[str | None]) -> None:

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from whoosh.index import open_dir
 from whoosh.query import Term
 
 from search import analysis
@@ -137,8 +138,6 @@ def test_update_replaces_seen_articles_adds_new_ones_and_leaves_the_old_generati
     assert "Harga Cabai Rawit Naik Dua Kali Lipat" not in titles(index_dir)
     assert len(titles(index_dir)) == 6
     # The update wrote into hard-linked copies; a reader still on the previous generation sees it unchanged.
-    from whoosh.index import open_dir
-
     with open_dir(str(generation_dir(index_dir, before))).searcher() as old:
         assert old.doc_count() == 5
         assert "Harga Cabai Rawit Naik Dua Kali Lipat" in {f["title"] for f in old.all_stored_fields()}
