@@ -143,6 +143,23 @@ def test_update_replaces_seen_articles_adds_new_ones_and_leaves_the_old_generati
         assert "Harga Cabai Rawit Naik Dua Kali Lipat" in {f["title"] for f in old.all_stored_fields()}
 
 
+def test_an_article_with_a_known_url_replaces_the_old_one_whatever_its_id(tmp_path: Path) -> None:
+    index_dir = tmp_path / "ix"
+    build_index(index_dir, [ARTICLES])
+    recrawl = tmp_path / "recrawl.jsonl"
+    record = {"id": "feed-7781", "url": "HTTPS://www.warta.example/olahraga/timnas-menang/#komentar"}
+    record |= {"title": "Timnas Menang Tipis atas Malaysia (diperbarui)", "body": "Skor akhir 1-0."}
+    recrawl.write_text(json.dumps(record) + "\n", encoding="utf-8")
+
+    report = update_index(index_dir, [recrawl])
+
+    assert (report.indexed, report.replaced) == (1, 1)
+    assert len(titles(index_dir)) == 5
+    assert [a["id"] for a in stored(index_dir, url_key="warta.example/olahraga/timnas-menang")] == [
+        "feed-7781"
+    ]
+
+
 def test_repeated_updates_do_not_pile_up_segments(tmp_path: Path) -> None:
     index_dir = tmp_path / "ix"
     build_index(index_dir, [ARTICLES])
