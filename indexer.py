@@ -59,7 +59,12 @@ def analyze(text: tuple[str, ...]) -> None:
 
 
 index_option = click.option(
-    "--index", "index_dir", required=True, type=click.Path(file_okay=False), help="the index folder"
+    "--index",
+    "index_dir",
+    required=True,
+    metavar="DIR",
+    type=click.Path(file_okay=False),
+    help="the index folder",
 )
 wait_option = click.option(
     "--wait", default=10.0, show_default=True, help="seconds to wait while another indexer writes to DIR"
