@@ -160,6 +160,19 @@ def test_an_article_with_a_known_url_replaces_the_old_one_whatever_its_id(tmp_pa
     ]
 
 
+def test_update_replaces_articles_in_every_segment_of_a_parallel_build(tmp_path: Path) -> None:
+    index_dir = tmp_path / "ix"
+    build_index(index_dir, [write_synthetic_corpus(tmp_path / "first.jsonl", 600, seed=1)])
+    assert len(open_current(index_dir)._segments()) == 2  # one per writer process
+    second = write_synthetic_corpus(tmp_path / "second.jsonl", 600, seed=2)  # same URLs, new texts
+
+    report = update_index(index_dir, [second])
+
+    assert (report.indexed, report.replaced) == (600, 600)
+    new_titles = {json.loads(line)["title"] for line in second.read_text(encoding="utf-8").splitlines()}
+    assert titles(index_dir) == new_titles
+
+
 def test_repeated_updates_do_not_pile_up_segments(tmp_path: Path) -> None:
     index_dir = tmp_path / "ix"
     build_index(index_dir, [ARTICLES])
