@@ -279,6 +279,13 @@ def test_build_update_and_stats_commands(tmp_path: Path) -> None:
     assert json.loads(stats.stdout)["articles"] == 6
 
 
+def test_an_index_folder_that_cannot_be_written_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    done = run_indexer("build", "--index", str(tmp_path / "a-file" / "ix"), str(ARTICLES))
+    assert done.returncode == 1
+    assert "could not write the index in" in done.stderr and "Traceback" not in done.stderr
+
+
 def test_stats_without_an_index_is_a_clear_error(tmp_path: Path) -> None:
     done = run_indexer("stats", "--index", str(tmp_path / "none"))
     assert done.returncode == 1
