@@ -3,10 +3,13 @@
     DIR/CURRENT                     the name of the generation readers use, replaced atomically
     DIR/generations/<name>/         one complete Whoosh index each, plus build.json
     DIR/.lock                       flock'ed by the one process that is writing
+    DIR/stem-cache.json             Sastrawi's stems from earlier runs (search/indexing.py)
 
 Every build or update writes a new generation and then switches CURRENT to it, so a reader never sees a
 half-written index, and a writer that dies (even by SIGKILL) leaves only an unreferenced folder behind,
 removed by the next writer. The lock is an OS lock: it dies with its process, so there is no stale lock.
+After a switch the current and the previous generation are kept (a reader may have just read the old name);
+older ones are deleted, which a reader that still has their files open survives on Linux.
 """
 
 from __future__ import annotations
@@ -36,15 +39,15 @@ class SearchIndexError(Exception):
 
 
 class IndexMissingError(SearchIndexError):
-    pass
+    """Nothing was built in the index folder yet (or its current generation is damaged)."""
 
 
 class IndexVersionError(SearchIndexError):
-    pass
+    """The index was built with another schema or analyser version: it must be rebuilt."""
 
 
 class IndexBusyError(SearchIndexError):
-    pass
+    """Another process is writing the index and did not finish within the wait."""
 
 
 def build_hint(index_dir: Path | str) -> str:
