@@ -262,11 +262,24 @@ def _articles_from_records(
                 report(Skipped(str(path), f"no article text field (content/isi/body/text...) among: {shown}"))
                 return
             checked = True
+        if _is_header_row(record):
+            report(Skipped(where, "a repeated header row (its values are its field names), not an article"))
+            continue
         article = article_from_record(record)
         if article is None:
             report(Skipped(where, "record has neither a title nor article text"))
         else:
             yield article
+
+
+def _is_header_row(record: dict) -> bool:
+    """A CSV header carried into an export as a record: {"title": "title", "content": "content", ...}."""
+    echoed = sum(
+        1
+        for key, value in record.items()
+        if isinstance(value, str) and value.strip().lower() == str(key).lower()
+    )
+    return echoed >= 3
 
 
 def article_from_record(record: dict) -> Article | None:

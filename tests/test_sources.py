@@ -143,6 +143,8 @@ def test_bad_files_in_a_walked_folder_are_reported(tmp_path: Path) -> None:
 
 
 def test_click_id_corpus_loads_completely(shared_data: Path) -> None:
+    """Every one of its 22,922 lines is accounted for: 22,921 articles and the CSV header row the export
+    carried along as a record (line 22,153), reported as skipped."""
     skipped: list[Skipped] = []
     count = 0
     first = None
@@ -150,7 +152,10 @@ def test_click_id_corpus_loads_completely(shared_data: Path) -> None:
         count += 1
         first = first or article
         assert "¬†" not in article.body and "\u00a0" not in article.body
-    assert count == 22922 and not skipped
+    assert count == 22921
+    assert [(Path(s.path).name, s.reason) for s in skipped] == [
+        ("corpus.jsonl:22153", "a repeated header row (its values are its field names), not an article")
+    ]
     assert first is not None and first.id == "df9459011acd"
     assert first.published == "2019-09-10T21:48:00+07:00"
     assert first.body.startswith("Satresnarkoba Polres Anambas bersama Polres Tanjungpinang")
@@ -165,3 +170,21 @@ def test_extract_command_prints_json_lines_and_reports_skips() -> None:
     assert set(articles[0]) == {"id", "url", "source", "title", "body", "published", "category"}
     assert "binary.html: binary data" in done.stderr
     assert "export.jsonl:2: invalid JSON" in done.stderr
+
+
+def test_a_header_row_inside_an_export_is_skipped_not_indexed(tmp_path: Path) -> None:
+    export = tmp_path / "dump.jsonl"
+    rows = [
+        {
+            "judul": "Harga Cabai Naik di Pasar Induk",
+            "isi": "Harga cabai rawit naik dua kali lipat.",
+            "url": "u1",
+        },
+        {"judul": "judul", "isi": "isi", "url": "url", "tanggal": "tanggal"},
+    ]
+    export.write_text("\n".join(json.dumps(row) for row in rows), encoding="utf-8")
+    articles, skipped = read_all(export)
+    assert [a.title for a in articles] == ["Harga Cabai Naik di Pasar Induk"]
+    assert [(Path(s.path).name, s.reason.split(" (")[0]) for s in skipped] == [
+        ("dump.jsonl:2", "a repeated header row")
+    ]
