@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -404,14 +404,13 @@ class Engine:
         hits = []
         for hit in shown:
             stored = hit.fields()
-            published = stored.get("published")
             hits.append(
                 Hit(
                     id=stored.get("id", ""),
                     title=stored.get("title", ""),
                     url=stored.get("url"),
                     source=stored.get("source"),
-                    published=published.isoformat() if isinstance(published, datetime) else published,
+                    published=stored.get("published_iso"),
                     day=stored.get("day") or facets.UNDATED,
                     snippet=snippets.marked_snippet(stored.get("body", ""), terms, body_analyzer),
                     title_html=snippets.marked_title(stored.get("title", ""), terms, title_analyzer),

@@ -1,7 +1,9 @@
 """The Whoosh schema, the document each article becomes, and the version recorded in every index.
 
 Field names and facet value formats are a contract with the query side:
-    id, url, source, category, title, body, published  -- the article
+    id, url, source, category, title, body             -- the article
+    published      -- local wall-clock datetime, sortable (a column, not stored)
+    published_iso  -- the article's own ISO 8601 text ("2019-09-10T21:48:00+07:00" or "2019-09-10"), stored
     year "2019", month "2019-09", day "2019-09-10"     -- date facets; "none" for an article without a date
     url_key                                            -- the normalised URL, so a re-crawled URL replaces
 """
@@ -11,13 +13,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from whoosh.analysis import Analyzer
-from whoosh.fields import DATETIME, ID, TEXT, Schema
+from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from search.analysis import ANALYZER_VERSION, text_field
 from search.article import Article, normalise_url
 
 # Bump when a field, its options or the document mapping changes: indexes built before must be rebuilt.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 # The facet value for an article without a usable date (the page shows it as "tanpa tanggal").
 NO_DATE = "none"
@@ -47,7 +49,8 @@ def make_schema(analyzer: Analyzer | None = None) -> Schema:
         category=facet,
         title=text(TITLE_BOOST),
         body=text(),
-        published=DATETIME(stored=True, sortable=True),
+        published=DATETIME(sortable=True),
+        published_iso=STORED,
         year=facet,
         month=facet,
         day=facet,
@@ -91,4 +94,5 @@ def article_document(article: Article) -> dict:
         doc["category"] = article.category
     if published is not None:
         doc["published"] = published
+        doc["published_iso"] = article.published.strip()
     return doc

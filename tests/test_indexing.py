@@ -10,7 +10,6 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -113,13 +112,13 @@ def test_build_indexes_each_article_once_with_date_facets(tmp_path: Path) -> Non
     assert len(flood) == 1
     assert flood[0]["title"] == "Banjir Merendam Ratusan Rumah di Bekasi"  # the first one seen wins
     assert (flood[0]["year"], flood[0]["month"], flood[0]["day"]) == ("2019", "2019-09", "2019-09-10")
-    assert flood[0]["published"] == datetime(2019, 9, 10, 21, 48)
+    assert flood[0]["published_iso"] == "2019-09-10T21:48:00+07:00"
     assert (flood[0]["source"], flood[0]["category"]) == ("Kabar Nusantara", "Daerah")
     undated = stored(tmp_path / "ix", day="none")
     assert [(a["title"], a["year"], a["month"]) for a in undated] == [
         ("Festival Budaya Digelar di Alun-Alun", "none", "none")
     ]
-    assert "published" not in undated[0]
+    assert "published_iso" not in undated[0]
 
 
 def test_update_replaces_seen_articles_adds_new_ones_and_leaves_the_old_generation_alone(

@@ -106,7 +106,7 @@ def test_sort_by_date(service):
     oldest = [hit["published"] for hit in search(service, q="kebakaran", sort="oldest")["results"]]
     assert newest == sorted(newest, reverse=True)
     assert oldest == sorted(oldest)
-    assert newest[0] == "2019-10-02T11:00:00"
+    assert newest[0] == "2019-10-02T11:00:00+07:00"
 
 
 def test_date_facet_counts_all_matches_and_drills_down_and_back_up(service):

@@ -64,7 +64,7 @@ def test_results_page_follows_the_html_contract(client):
     )
     assert [mark.text for mark in kalimantan.select(".result-title mark")] == ["Hutan", "Terbakar"]
     assert kalimantan.select_one("span.result-source").text == "Warta Nasional"
-    assert kalimantan.select_one("time.result-date")["datetime"] == "2019-09-20T09:00:00"
+    assert kalimantan.select_one("time.result-date")["datetime"] == "2019-09-20T09:00:00+07:00"
     assert kalimantan.select_one("time.result-date").text == "Jumat, 20 September 2019"
     assert [mark.text for mark in kalimantan.select("p.snippet mark")][:2] == ["hutan", "terbakar"]
     assert soup.select_one("p.result-count").text.startswith("5 hasil (")
