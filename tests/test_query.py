@@ -167,6 +167,20 @@ def test_misspelt_word_gets_a_corrected_query(service, q, corrected):
     assert search(service, q=corrected)["total"] > 0
 
 
+def test_a_word_missing_a_letter_is_completed_rather_than_cut(tmp_path: Path):
+    """ "pemerintahn" is one edit from both "pemerintah" and "pemerintahan": the slip is a left-out letter."""
+    export = tmp_path / "export.jsonl"
+    lines = [
+        {"title": f"Kabar {n}", "content": f"Rapat {word} daerah ke-{n} membahas anggaran.", "url": f"u{n}"}
+        for n, word in enumerate(["pemerintah"] * 6 + ["pemerintahan"] * 3)
+    ]
+    export.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    build_index(tmp_path / "index", [export])
+    service = SearchService(tmp_path / "index")
+    assert search(service, q="pemerintahn")["suggestion"]["q"] == "pemerintahan"
+    assert search(service, q="pemerintha")["suggestion"]["q"] == "pemerintah"
+
+
 def test_no_suggestion_for_a_query_spelt_right(service):
     assert search(service, q="kebakaran hutan")["suggestion"] is None
 
