@@ -311,6 +311,19 @@ class _StemSavingMpWriter(MpWriter):
         super().__init__(ix, **options)
         self.stem_dir = stem_dir
 
+    def _enqueue(self) -> None:
+        # Fork every worker before the first job goes on the queue: Whoosh forks the second one after the
+        # queue's feeder thread started, and Python 3.12+ warns that forking a threaded process may
+        # deadlock the child.
+        while len(self.tasks) < self.procs:
+            self._new_task()
+        super()._enqueue()
+
+    def _commit_toc(self, segments: list[Segment]) -> None:
+        # A worker that got no job (fewer batches than workers) leaves an empty segment, which Whoosh's
+        # multi-segment column readers fail on; leaving it out of the TOC also deletes its files.
+        super()._commit_toc([segment for segment in segments if segment.doc_count_all()])
+
     def _new_task(self) -> SubWriterTask:
         # As MpWriter._new_task does for the default start method, with our worker class.
         task = _StemSavingWorker(

@@ -121,6 +121,17 @@ def test_build_indexes_each_article_once_with_date_facets(tmp_path: Path) -> Non
     assert "published_iso" not in undated[0]
 
 
+def test_a_build_smaller_than_one_batch_per_worker_leaves_no_empty_segment(tmp_path: Path) -> None:
+    """Two writer processes, one batch of work: the idle worker's empty segment must not reach the index,
+    where Whoosh's column readers (facets) fail on it."""
+    build_index(tmp_path / "ix", [ARTICLES])
+    index = open_current(tmp_path / "ix")
+    assert [segment.doc_count_all() for segment in index._segments()] == [5]
+    with index.reader() as reader:
+        column = reader.column_reader("day")
+        assert sorted(column[docnum] for docnum in range(reader.doc_count_all()))[0] == "2019-09-10"
+
+
 def test_update_replaces_seen_articles_adds_new_ones_and_leaves_the_old_generation_alone(
     tmp_path: Path,
 ) -> None:
