@@ -111,9 +111,7 @@ def run_indexing(
         if isinstance(err, IndexBusyError):
             failure.exit_code = EXIT_BUSY
         raise failure from None
-    except (
-        OSError
-    ) as err:  # the index folder itself: full disk, no permission (unreadable inputs are skipped)
+    except OSError as err:  # the index folder itself: full disk, no permission (bad inputs are skipped)
         raise click.ClickException(f"could not write the index in {index_dir}: {err}") from None
     click.echo(summary(report))
 

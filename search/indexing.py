@@ -199,6 +199,12 @@ def _build(
     load_stem_cache(Path(index_dir) / STEM_CACHE)  # before the workers fork, so they start with it
     with _writing(ix, BUILD_WRITER_OPTIONS, stem_dir=Path(index_dir)) as writer:
         _add_articles(writer, paths, report, progress, on_skip)
+    if not report.indexed:
+        # A rebuild from a wrong or empty path must not replace a working index with an empty one.
+        raise SearchIndexError(
+            f"no articles found in the given paths ({sum(report.skipped.values())} inputs skipped): "
+            f"the index in {index_dir} was left as it was"
+        )
     return _finish(index_dir, folder, index_format(), report, started, report.indexed, previous)
 
 

@@ -231,11 +231,15 @@ def test_stats_describe_the_current_index(tmp_path: Path) -> None:
     assert stats["generation"] == current_generation(index_dir)
 
 
-def test_an_index_of_nothing_still_opens_and_has_stats(tmp_path: Path) -> None:
-    report = build_index(tmp_path / "ix", [CORRUPT / "garbage.json"])
-    assert (report.indexed, sum(report.skipped.values())) == (0, 1)
-    stats = index_stats(tmp_path / "ix")
-    assert (stats["articles"], stats["per_source"], stats["first_published"]) == (0, {}, None)
+def test_a_build_that_finds_no_articles_leaves_the_previous_index_serving(tmp_path: Path) -> None:
+    build_index(tmp_path / "ix", [ARTICLES])
+    before = current_generation(tmp_path / "ix")
+    done = run_indexer("build", "--index", str(tmp_path / "ix"), str(CORRUPT / "garbage.json"))
+    assert done.returncode == 1
+    assert "no articles found in the given paths (1 inputs skipped)" in done.stderr
+    assert "left as it was" in done.stderr and "Traceback" not in done.stderr
+    assert current_generation(tmp_path / "ix") == before
+    assert index_stats(tmp_path / "ix")["articles"] == 5
 
 
 # --- errors a user can act on
