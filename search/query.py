@@ -21,11 +21,11 @@ from urllib.parse import urlencode
 
 from whoosh import qparser
 from whoosh.index import Index
-from whoosh.query import And, Or, Prefix, Query, Term, TermRange
+from whoosh.query import And, NullQuery, Or, Prefix, Query, Term, TermRange
 from whoosh.searching import Searcher
 
 from search import facets, snippets
-from search.analysis import load_stem_cache
+from search.analysis import load_stem_cache, stopwords
 from search.indexing import STEM_CACHE, current_generation, open_current
 
 SORTS = {"relevance": "relevansi", "newest": "terbaru", "oldest": "terlama"}
@@ -34,6 +34,10 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 MAX_QUERY_CHARS = 500
 PARTIAL_NOTE = "Tidak ada artikel yang memuat semua kata; ditampilkan artikel yang memuat sebagian kata."
+COMMON_WORDS_NOTE = (
+    'Kata kunci hanya berisi kata umum (seperti "yang", "dan", "di") yang tidak diindeks; '
+    "tambahkan kata yang lebih khusus."
+)
 FACET_CACHE_SIZE = 128
 RARE_WORD_DOCS = 2  # a query word in at most this many articles (more in a big index) may be misspelt
 SUGGEST_BELOW = 5  # look for a correction only when the query finds fewer articles than this
@@ -373,6 +377,9 @@ class Engine:
 
     def _answer(self, searcher: Searcher, request: SearchRequest, response: SearchResponse) -> None:
         query = self.parse(request.q)
+        if query is NullQuery:  # nothing left after stop words and operators: say so, suggest nothing
+            response.note = COMMON_WORDS_NOTE
+            return
         counts = self.facet_counts(searcher, query, request)
         strict_total = counts.total
         if counts.total == 0:
@@ -448,6 +455,8 @@ class Engine:
             if match.group(1) in _OPERATORS:
                 continue
             word = match.group(1).lower()
+            if word in stopwords():  # never "correct" a function word into a rare one (yang -> yani)
+                continue
             seen = reader.doc_frequency(spelled, word)
             if seen <= rare and (best := self._correction(reader, spelled, word, seen)):
                 corrected = re.sub(rf"(?<!\w){re.escape(match.group(1))}(?!\w)", best, corrected, count=1)

@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from search.indexing import IndexMissingError, build_index
-from search.query import MAX_QUERY_CHARS, PARTIAL_NOTE, InvalidRequest, SearchRequest, SearchService
+from search.query import (
+    COMMON_WORDS_NOTE,
+    MAX_QUERY_CHARS,
+    PARTIAL_NOTE,
+    InvalidRequest,
+    SearchRequest,
+    SearchService,
+)
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "web"
 
@@ -179,6 +186,12 @@ def test_a_word_missing_a_letter_is_completed_rather_than_cut(tmp_path: Path):
     service = SearchService(tmp_path / "index")
     assert search(service, q="pemerintahn")["suggestion"]["q"] == "pemerintahan"
     assert search(service, q="pemerintha")["suggestion"]["q"] == "pemerintah"
+
+
+def test_a_query_of_only_common_words_says_so_and_suggests_nothing(service):
+    answer = search(service, q="yang dan")
+    assert (answer["total"], answer["suggestion"]) == (0, None)
+    assert answer["note"] == COMMON_WORDS_NOTE
 
 
 def test_no_suggestion_for_a_query_spelt_right(service):
