@@ -12,7 +12,8 @@ its sentence (its `search_dates` is slower still), returns midnight when only a 
 a bare date then), and gave None for a real page's "Jumat , 17 February 2017, 13:16 WIB". The formats
 Indonesian outlets use are few and regular: ISO-like stamps (also malformed ones such as
 "2015-11-05 T10:08:58Z" and "2022-12-10T13-19-56Z"), "d Month yyyy [hh:mm] [WIB]" with Indonesian or English
-month names or abbreviations, "d/m/yyyy" (day first) and RFC 2822 ("Thu, 17 Jun 2021 11:38:29 GMT").
+month names or abbreviations, English "Month d, yyyy" (also with a 12-hour "8:05 PM"), "d/m/yyyy" (day first)
+and RFC 2822 ("Thu, 17 Jun 2021 11:38:29 GMT").
 
 A time without a stated zone is taken as WIB (+07:00): that is how Indonesian outlets print clock time.
 """
@@ -49,7 +50,7 @@ _ZONE = r"(?P<zone>WITA|WIB|WIT|UTC|GMT|Z(?![a-z])|[+-]\d{2}:?\d{2})"
 _TIME = (
     r"(?:\s*(?:[,|\-–—]|\bat\b|\bpukul\b|\bjam\b)?\s*T?\s*"
     r"(?P<hour>[01]?\d|2[0-3])[:.\-](?P<minute>[0-5]\d)(?:[:.\-](?P<second>[0-5]\d))?(?:\.\d+)?(?!\d)"
-    r"\s*" + _ZONE + r"?)?"
+    r"(?:\s*(?P<ampm>[ap])\.?m\b\.?)?\s*" + _ZONE + r"?)?"
 )
 _ISO = re.compile(r"(?P<year>(?:19|20)\d{2})[-/](?P<month>[01]?\d)[-/](?P<day>[0-3]?\d)(?!\d)" + _TIME, re.I)
 _WORDS = re.compile(
@@ -62,7 +63,15 @@ _WORDS = re.compile(
 _NUMERIC = re.compile(
     r"(?<![\w/.])(?P<day>[0-3]?\d)[/.-](?P<month>[01]?\d)[/.-](?P<year>(?:19|20)\d{2})(?![\d/])" + _TIME, re.I
 )
-_PATTERNS = (_ISO, _WORDS, _NUMERIC)
+# English order, as on English-language editions: "Sep 11, 2019 14:05 WIB", "November 5th, 2015".
+_MONTH_FIRST = re.compile(
+    r"(?<![\w])(?P<monthname>"
+    + _MONTH_NAMES
+    + r")\.?\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,\s*(?P<year>(?:19|20)\d{2})(?!\d)"
+    + _TIME,
+    re.I,
+)
+_PATTERNS = (_ISO, _WORDS, _NUMERIC, _MONTH_FIRST)
 
 
 @dataclass(frozen=True)
@@ -150,11 +159,14 @@ def _from_match(match: re.Match[str]) -> ParsedDate | None:
         return None
     if parts["hour"] is None:
         return ParsedDate(year, month, day, start=match.start())
+    hour = int(parts["hour"])
+    if parts["ampm"] and hour <= 12:  # "8:05 PM" is 20:05, "12:30 AM" is 00:30
+        hour = hour % 12 + (12 if parts["ampm"].lower() == "p" else 0)
     return ParsedDate(
         year,
         month,
         day,
-        int(parts["hour"]),
+        hour,
         int(parts["minute"]),
         int(parts["second"] or 0),
         _offset(parts["zone"]),

@@ -122,6 +122,13 @@ _FURNITURE = re.compile(
     re.I | re.X,
 )
 _CONTAINS_FURNITURE = re.compile(r"google\s+news|berikan\s+komentar", re.I)
+# A picture's caption printed as a paragraph ends with the photo credit: "... Foto: Grammy",
+# "... (AP Photo/Vincent Yu)", "... (Foto/Ist)".
+_PHOTO_CREDIT = re.compile(
+    r"(?:^|[\s(\[])(?:foto|photo|sumber\s+foto|ilustrasi|gambar)\s*[:/]\s*(?:dok\.\s*)?[^.:()\[\]]{1,60}[)\]]?\s*\.?$",
+    re.I,
+)
+_MAX_CAPTION_CHARS = 300
 _HASHTAGS_ONLY = re.compile(r"^(?:#\S+(?:\s+\S+){0,3}\s*)+$")
 # Author/editor initials that close an article: "(mdk/yan)", "(kpl/pur/tch)", "(H-4)"; alone: "(ren)".
 _TRAILING_CREDIT = re.compile(r"\s*\((?:[A-Za-z0-9]{1,6}\s*[/-]\s*)+[A-Za-z0-9]{1,6}\)\s*$")
@@ -330,14 +337,19 @@ def outlet_name(name: str | None, url: str | None = None) -> str | None:
 
 
 def _outlet(page: _PageMeta, host: str | None, title_affix: str | None) -> str | None:
-    """og:site_name, JSON-LD publisher, the known name for the host, the <title>'s affix, the host itself."""
-    site_label = _registrable(host).split(".")[0] if host else ""
-    for name in (page.first("og:site_name"), page.ld_value("publisher")):
-        # A site name naming neither the host nor a domain is a sub-channel ("sepakbola" on sport.detik.com).
-        if name and (not site_label or site_label in _letters(name) or _looks_like_domain(name)):
+    """A site name that is a domain (a sister site's "ihram.co.id" on republika.co.id), the known name for the
+    host, og:site_name / JSON-LD publisher, the <title>'s affix, the host itself."""
+    site_names = [name for name in (page.first("og:site_name"), page.ld_value("publisher")) if name]
+    for name in site_names:
+        if _looks_like_domain(name):
             return outlet_name(name)
-    if host and _outlet_for_host(host):
+    if host and _outlet_for_host(host):  # a channel's own name ("Tempo Gaya") is not the outlet's
         return _outlet_for_host(host)
+    site_label = _registrable(host).split(".")[0] if host else ""
+    for name in site_names:
+        # A site name naming neither the host nor a domain is a sub-channel ("sepakbola" on sport.detik.com).
+        if not site_label or site_label in _letters(name):
+            return outlet_name(name)
     if title_affix:
         return outlet_name(title_affix)
     return outlet_name(None, f"http://{host}") if host else None
@@ -579,10 +591,16 @@ def _is_boilerplate_box(tag: Tag) -> bool:
     return bool(_BOILERPLATE_CLASS_WORDS.intersection(_CLASS_WORD_SPLIT.split(words)))
 
 
+# A page whose prose sits in <div>s has almost no <p> text: an embedded tweet's one <p> is then "most of the
+# page's paragraphs" without being the article.
+_MIN_ARTICLE_PARAGRAPH_CHARS = 200
+
+
 def _holds_the_article(node: Tag, page_paragraph_chars: int) -> bool:
     """A box with a boilerplate-sounding class that is in fact the article: most of the page's <p> text,
     or a long run of plain (non-link) text."""
-    if _paragraph_chars(node) >= 0.5 * page_paragraph_chars:
+    paragraph_chars = _paragraph_chars(node)
+    if paragraph_chars >= 0.5 * page_paragraph_chars and paragraph_chars >= _MIN_ARTICLE_PARAGRAPH_CHARS:
         return True
     text = _fold(node.get_text(" "))
     links = sum(len(_fold(a.get_text(" "))) for a in node.find_all("a"))
@@ -749,6 +767,8 @@ def _is_date_stamp(text: str) -> bool:
 
 def _is_furniture(text: str) -> bool:
     if _FURNITURE.match(text) or _CREDIT_ONLY.match(text) or _HASHTAGS_ONLY.match(text):
+        return True
+    if len(text) < _MAX_CAPTION_CHARS and _PHOTO_CREDIT.search(text):
         return True
     return len(text) < 200 and bool(_CONTAINS_FURNITURE.search(text))
 

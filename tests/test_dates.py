@@ -37,13 +37,21 @@ from search.dates import find_date, find_dates, parse_indonesian_datetime
         ("2015-11-05 T10:08:58Z", "2015-11-05T10:08:58+00:00"),
         ("2022-12-10T13-19-56Z", "2022-12-10T13:19:56+00:00"),
         ("2022/12/10 13:19:56", "2022-12-10T13:19:56+07:00"),
+        # English-language editions: month first, 12-hour clock
+        ("Sep 11, 2019 14:05 WIB", "2019-09-11T14:05:00+07:00"),
+        ("November 5th, 2015 | 11:13 WIB", "2015-11-05T11:13:00+07:00"),
+        ("Updated: Mar 3, 2021 8:05 PM", "2021-03-03T20:05:00+07:00"),
+        ("3 Mar 2021 12:30 a.m. WIB", "2021-03-03T00:30:00+07:00"),
+        ("Rabu, 11/09/2019 14:05 WIB", "2019-09-11T14:05:00+07:00"),
     ],
 )
 def test_parses_the_formats_outlets_print(text: str, expected: str) -> None:
     assert parse_indonesian_datetime(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", None, "tanpa tanggal", "31/02/2019", "Rp 15.000", "9 April"])
+@pytest.mark.parametrize(
+    "text", ["", None, "tanpa tanggal", "31/02/2019", "Rp 15.000", "9 April", "2 jam lalu", "Mei 2019"]
+)
 def test_returns_none_without_a_real_date(text: str | None) -> None:
     assert parse_indonesian_datetime(text) is None
 

@@ -326,3 +326,43 @@ def test_title_from_body_cuts_at_a_word_boundary() -> None:
 )
 def test_outlet_names_as_readers_know_them(given: str | None, url: str | None, expected: str) -> None:
     assert outlet_name(given, url) == expected
+
+
+def test_prose_in_divs_drops_an_embedded_tweet_and_photo_credit_captions() -> None:
+    """An article written as <div>s inside a <span> has no <p> of its own: the tweet's lone <p> must not pass
+    for "most of the page's paragraphs"; a caption is known by the photo credit that ends it."""
+    article = fixture_page("div_prose_embed.html")
+    assert article.title == "Penari Cilik Asal Sumba Tampil di Festival Seni Wina"
+    assert article.source == "Tempo.co"  # the host's outlet, not the channel's og:site_name "Layar Gaya"
+    assert article.published == "2016-03-08T19:42:10+07:00"
+    paragraphs = article.body.split("\n\n")
+    assert paragraphs[0].startswith("LAYAR GAYA - Seorang penari cilik asal Sumba Barat")
+    assert (
+        paragraphs[-1]
+        == "Ina dijadwalkan pulang ke Sumba pekan depan dan akan kembali bersekolah seperti biasa."
+    )
+    assert len(paragraphs) == 5
+    for not_prose in ("Foto: Panitia", "Dok. Panitia", "ArtsFest", "Rina Wulandari", "TERKAIT", "Cabai"):
+        assert not_prose not in article.body
+
+
+@pytest.mark.parametrize(
+    ("caption", "is_caption"),
+    [
+        ("Petugas berjaga di depan gedung, Sabtu (23/1/2021). (AP Photo/Vincent Yu)", True),
+        ("Warga antre di posko bantuan. Foto: Dok. Humas", True),
+        ("Warga antre di posko bantuan. (Foto/Ist)", True),
+        ("Warga antre di posko bantuan sejak pagi, kata Budi kepada wartawan.", False),
+    ],
+)
+def test_a_short_paragraph_ending_in_a_photo_credit_is_a_caption(caption: str, is_caption: bool) -> None:
+    prose = (
+        "Paragraf pembuka berita ini cukup panjang untuk dianggap sebagai isi artikel yang sebenarnya. " * 3
+    )
+    page = (
+        "<html><head><title>Posko Bantuan Dibuka di Balai Desa</title></head><body><article>"
+        "<h1>Posko Bantuan Dibuka di Balai Desa</h1>"
+        f"<p>{prose}</p><p>{caption}</p><p>{prose}</p></article></body></html>"
+    )
+    article = extract_html(page.encode())
+    assert (caption in article.body) is not is_caption
