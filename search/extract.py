@@ -531,16 +531,7 @@ def _visible_dates(
         for s in soup.find_all(string=True)
         if not isinstance(s, Comment) and s.parent is not None and s.parent.name not in _SKIP_TAGS
     ]
-    first_text = headline.find(string=True) if headline is not None else None
-    title_start = _fold(title)[:40]
-    anchor = next(
-        (
-            i
-            for i, node in enumerate(nodes)
-            if node is first_text or (first_text is None and title_start and title_start in _fold(node))
-        ),
-        0,
-    )
+    anchor = _headline_index(nodes, headline, title)
     found: list[tuple[int, ParsedDate]] = []
     for index in range(max(0, anchor - window), min(len(nodes), anchor + window)):
         node = nodes[index]
@@ -557,6 +548,21 @@ def _visible_dates(
             found.append((distance, parsed))
     found.sort(key=lambda pair: pair[0])
     return [parsed for _, parsed in found]
+
+
+def _headline_index(nodes: list[NavigableString], headline: Tag | None, title: str) -> int:
+    """Where the headline is among the page's text nodes. Without a headline element, the first text that
+    starts like the title and is not a link: the same title linked from a carousel or a "popular" list
+    above the article is not the article's own headline."""
+    if headline is not None:
+        first_text = headline.find(string=True)
+        return next((i for i, node in enumerate(nodes) if node is first_text), 0)
+    title_start = _fold(title)[:40]
+    if not title_start:
+        return 0
+    matches = [i for i, node in enumerate(nodes) if title_start in _fold(node)]
+    unlinked = [i for i in matches if nodes[i].find_parent("a") is None]
+    return (unlinked or matches or [0])[0]
 
 
 def _date_in_url(url: str | None) -> str | None:

@@ -366,3 +366,13 @@ def test_a_short_paragraph_ending_in_a_photo_credit_is_a_caption(caption: str, i
     )
     article = extract_html(page.encode())
     assert (caption in article.body) is not is_caption
+
+
+def test_without_a_headline_element_the_date_is_read_next_to_the_unlinked_title() -> None:
+    """The title is first printed as a link in a carousel, above a sidebar of timed "latest news"; the
+    dateline belongs to the plain-text headline further down."""
+    article = fixture_page("linked_title_above.html")
+    assert article.title == "Mangrove Planting Expands Along Northern Coast"
+    assert article.published == "2018-03-14T08:10:00+07:00"
+    assert article.body.startswith("KABAR PESISIR, Semarang - Volunteers planted twelve thousand")
+    assert article.body.endswith("before the rainy season ends.")
