@@ -103,6 +103,7 @@ _FURNITURE = re.compile(
       | halaman\s+(?:selanjutnya|berikutnya|sebelumnya)\b
       | (?:berita|artikel|kumpulan\s+berita)\s+(?:terkait|lainnya|rekomendasi|pilihan)\b
       | (?:jangan\s+lewatkan|terpopuler|pilihan|terkini|rekomendasi|populer|tags?|topik)\s*:?\s*$
+      | jangan\s+lewatkan(?:\s+\w+){1,3}\s*:\s*$
       | advertisement\s*$ | iklan\s*$
       | scroll\s+(?:to|down)\b
       | lanjutkan\s+membaca\b
@@ -111,7 +112,7 @@ _FURNITURE = re.compile(
       | halaman\s*[\d\s]+(?:selanjutnya)?\s*$
       | \[gambas:
       | (?:editor|penulis|pewarta|reporter|redaktur|red|rep|foto|fotografer|penyunting|kontributor)
-        \s*:
+        (?:\s*(?:&|,|/|dan)\s*(?:editor|penulis|pewarta|reporter|redaktur|fotografer|penyunting))*\s*:
       | (?:copyright|hak\s+cipta)\b | ©
       | tweets\s+by\b
       | (?:copy\s+link|bagikan|share)\s*:?\s*$
@@ -131,8 +132,13 @@ _PHOTO_CREDIT = re.compile(
 _MAX_CAPTION_CHARS = 300
 _HASHTAGS_ONLY = re.compile(r"^(?:#\S+(?:\s+\S+){0,3}\s*)+$")
 # Author/editor initials that close an article: "(mdk/yan)", "(kpl/pur/tch)", "(H-4)"; alone: "(ren)".
-_TRAILING_CREDIT = re.compile(r"\s*\((?:[A-Za-z0-9]{1,6}\s*[/-]\s*)+[A-Za-z0-9]{1,6}\)\s*$")
-_CREDIT_ONLY = re.compile(r"^\(\s*[a-z]{2,6}\s*\)$", re.I)
+# Also, after a sentence, lower-case initials alone ("... katanya. (jpnn)", "... petani.(tsa)") and the outlet
+# with the reporter's name ("(Tribunnews.com/Ani Lestari)").
+_TRAILING_CREDIT = re.compile(
+    r"\s*\((?:[A-Za-z0-9]{1,6}\s*[/-]\s*)+[A-Za-z0-9]{1,6}\)\s*$"
+    r"|(?<=[.!?\"”])\s*\((?:[a-z]{2,6}|[\w-]+(?:\.[a-z]{2,3})+\s*/\s*[^()/]{2,40})\)\s*$"
+)
+_CREDIT_ONLY = re.compile(r"^\(\s*(?:[a-z]{2,6}|[\w-]+(?:\.[a-z]{2,3})+\s*/\s*[^()/]{2,40})\s*\)$", re.I)
 # A reporter's name or agency closing an article: "DINI TEJA", "ANTARA", "REUTERS | AFP".
 _AUTHOR_SIGNATURE = re.compile(r"^(?=(?:\S+\s+){0,4}\S+$)[A-Z][A-Z .,'’|/()&-]{1,40}$")
 _STAMP_WORDS = re.compile(

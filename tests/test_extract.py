@@ -376,3 +376,12 @@ def test_without_a_headline_element_the_date_is_read_next_to_the_unlinked_title(
     assert article.published == "2018-03-14T08:10:00+07:00"
     assert article.body.startswith("KABAR PESISIR, Semarang - Volunteers planted twelve thousand")
     assert article.body.endswith("before the rainy season ends.")
+
+
+def test_reporter_sign_offs_after_the_last_sentence_are_dropped() -> None:
+    article = fixture_page("credit_signoffs.html")
+    assert article.published == "2021-04-07T09:30:00+07:00"
+    assert article.body.startswith("kabarkota.id, WONOSOBO - Sebuah mobil perpustakaan keliling")
+    assert article.body.endswith('adalah buku dongeng bergambar," ujarnya.')
+    for sign_off in ("(kbk)", "Kabarkota.id/Sri", "Jangan Lewatkan", "Redaktur", "BACA JUGA", "Taman Baca"):
+        assert sign_off not in article.body
