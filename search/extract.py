@@ -146,6 +146,9 @@ _STAMP_WORDS = re.compile(
     r"|\b(?:wib|wita|wit|utc|gmt|pukul|jam|diperbarui|dipublikasikan|diterbitkan|terbit|updated?|published|on|at)\b"
     r"|\b(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b"
 )
+_UPDATE_WORDS = re.compile(
+    r"\b(?:diperbarui|diperbaharui|pembaruan|diubah|update[ds]?|last\s+modified|modified|edited)\b", re.I
+)
 _DATELINE_ONLY = re.compile(r"^[A-Z][\w .,()]{1,60}\s*(?:-|–|—|--)$")
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·»]\s+|\s*\|\s*|:\s+")
 _WHITESPACE = re.compile(r"\s+")
@@ -548,7 +551,11 @@ def _visible_dates(
             context = _fold(str(node))
             if len(context) > 120:
                 continue
+        previous_end = 0
         for parsed in find_dates(context):
+            said_before, previous_end = context[previous_end : parsed.start], parsed.start + 1
+            if _UPDATE_WORDS.search(said_before):
+                continue  # "Diperbarui 12/09/2019, 10:00 WIB" is not when the article came out
             # Dates after the headline are its dateline; dates before it belong to the page header.
             distance = index - anchor if index >= anchor else (anchor - index) * 3
             found.append((distance, parsed))

@@ -385,3 +385,20 @@ def test_reporter_sign_offs_after_the_last_sentence_are_dropped() -> None:
     assert article.body.endswith('adalah buku dongeng bergambar," ujarnya.')
     for sign_off in ("(kbk)", "Kabarkota.id/Sri", "Jangan Lewatkan", "Redaktur", "BACA JUGA", "Taman Baca"):
         assert sign_off not in article.body
+
+
+@pytest.mark.parametrize(
+    "stamps",
+    [
+        "<div>Diperbarui 12/09/2019, 10:00 WIB</div><div>Kabar Kudus - 11/09/2019, 14:05 WIB</div>",
+        "<div>Kabar Kudus - 11/09/2019, 14:05 WIB | Updated: 12/09/2019, 10:00 WIB</div>",
+    ],
+)
+def test_an_update_stamp_next_to_the_headline_is_not_the_publication_date(stamps: str) -> None:
+    prose = "Pembangunan jembatan penghubung dua kecamatan dimulai pekan ini setelah tertunda dua tahun. " * 3
+    page = (
+        "<html><head><title>Jembatan Dua Kecamatan Mulai Dibangun</title></head><body>"
+        f"<h1>Jembatan Dua Kecamatan Mulai Dibangun</h1>{stamps}"
+        f"<article><p>{prose}</p></article></body></html>"
+    )
+    assert extract_html(page.encode()).published == "2019-09-11T14:05:00+07:00"
