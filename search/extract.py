@@ -133,12 +133,12 @@ _MAX_CAPTION_CHARS = 300
 _HASHTAGS_ONLY = re.compile(r"^(?:#\S+(?:\s+\S+){0,3}\s*)+$")
 # Author/editor initials that close an article: "(mdk/yan)", "(kpl/pur/tch)", "(H-4)"; alone: "(ren)".
 # Also, after a sentence, lower-case initials alone ("... katanya. (jpnn)", "... petani.(tsa)") and the outlet
-# with the reporter's name ("(Tribunnews.com/Ani Lestari)").
+# with the reporter's name or the rubric ("(Tribunnews.com/Ani Lestari)", "(tirto.id - Ekonomi)").
 _TRAILING_CREDIT = re.compile(
     r"\s*\((?:[A-Za-z0-9]{1,6}\s*[/-]\s*)+[A-Za-z0-9]{1,6}\)\s*$"
-    r"|(?<=[.!?\"”])\s*\((?:[a-z]{2,6}|[\w-]+(?:\.[a-z]{2,3})+\s*/\s*[^()/]{2,40})\)\s*$"
+    r"|(?<=[.!?\"”])\s*\((?:[a-z]{2,6}|[\w-]+(?:\.[a-z]{2,3})+\s*[/\-–]\s*[^()/]{2,40})\)\s*$"
 )
-_CREDIT_ONLY = re.compile(r"^\(\s*(?:[a-z]{2,6}|[\w-]+(?:\.[a-z]{2,3})+\s*/\s*[^()/]{2,40})\s*\)$", re.I)
+_CREDIT_ONLY = re.compile(r"^\(\s*(?:[a-z]{2,6}|[\w-]+(?:\.[a-z]{2,3})+\s*[/\-–]\s*[^()/]{2,40})\s*\)$", re.I)
 # A reporter's name or agency closing an article: "DINI TEJA", "ANTARA", "REUTERS | AFP".
 _AUTHOR_SIGNATURE = re.compile(r"^(?=(?:\S+\s+){0,4}\S+$)[A-Z][A-Z .,'’|/()&-]{1,40}$")
 _STAMP_WORDS = re.compile(

@@ -402,3 +402,26 @@ def test_an_update_stamp_next_to_the_headline_is_not_the_publication_date(stamps
         f"<article><p>{prose}</p></article></body></html>"
     )
     assert extract_html(page.encode()).published == "2019-09-11T14:05:00+07:00"
+
+
+@pytest.mark.parametrize(
+    ("last", "kept"),
+    [
+        ('"Stok aman sampai Lebaran," katanya. (tirto.id - Ekonomi)', '"Stok aman sampai Lebaran," katanya.'),
+        ("Harga diperkirakan turun pekan depan.(tsa)", "Harga diperkirakan turun pekan depan."),
+        ("(kabarkota.id/Sri Handayani)", None),
+        ("Rapat digelar di gedung DPRD (PDIP)", "Rapat digelar di gedung DPRD (PDIP)"),
+    ],
+)
+def test_a_credit_closing_the_article_is_cut_off_and_prose_in_brackets_is_not(
+    last: str, kept: str | None
+) -> None:
+    prose = (
+        "Harga bawang putih di pasar tradisional naik menjelang Ramadan karena pasokan impor tertahan. " * 3
+    )
+    page = (
+        "<html><head><title>Harga Bawang Putih Naik</title></head><body><h1>Harga Bawang Putih Naik</h1>"
+        f"<article><p>{prose}</p><p>{last}</p></article></body></html>"
+    )
+    body = extract_html(page.encode()).body
+    assert body.split("\n\n")[-1] == (kept or prose.strip())
