@@ -130,6 +130,13 @@ _PHOTO_CREDIT = re.compile(
     re.I,
 )
 _MAX_CAPTION_CHARS = 300
+# A caption that is only the picture's source: "shutterstock", "Ilustrasi shutterstock.com", "Dok. Istimewa".
+_PICTURE_SOURCE_ONLY = re.compile(
+    r"^\(?(?:(?:ilustrasi|foto|photo|dok\.?|dokumentasi|gambar|image)\s*[:/.]?\s*)*"
+    r"(?:shutterstock|freepik|unsplash|pexels|pixabay|istimewa|ist|istockphoto|getty\s*images|canva)"
+    r"(?:\.com)?(?:\s*/\s*[^()/]{2,30})?\)?\.?$",
+    re.I,
+)
 _HASHTAGS_ONLY = re.compile(r"^(?:#\S+(?:\s+\S+){0,3}\s*)+$")
 # Author/editor initials that close an article: "(mdk/yan)", "(kpl/pur/tch)", "(H-4)"; alone: "(ren)".
 # Also, after a sentence, lower-case initials alone ("... katanya. (jpnn)", "... petani.(tsa)") and the outlet
@@ -787,7 +794,7 @@ def _is_date_stamp(text: str) -> bool:
 def _is_furniture(text: str) -> bool:
     if _FURNITURE.match(text) or _CREDIT_ONLY.match(text) or _HASHTAGS_ONLY.match(text):
         return True
-    if len(text) < _MAX_CAPTION_CHARS and _PHOTO_CREDIT.search(text):
+    if (len(text) < _MAX_CAPTION_CHARS and _PHOTO_CREDIT.search(text)) or _PICTURE_SOURCE_ONLY.match(text):
         return True
     return len(text) < 200 and bool(_CONTAINS_FURNITURE.search(text))
 

@@ -352,6 +352,9 @@ def test_prose_in_divs_drops_an_embedded_tweet_and_photo_credit_captions() -> No
         ("Petugas berjaga di depan gedung, Sabtu (23/1/2021). (AP Photo/Vincent Yu)", True),
         ("Warga antre di posko bantuan. Foto: Dok. Humas", True),
         ("Warga antre di posko bantuan. (Foto/Ist)", True),
+        ("Ilustrasi shutterstock.com", True),
+        ("Dok. Istimewa", True),
+        ("Istana Negara", False),
         ("Warga antre di posko bantuan sejak pagi, kata Budi kepada wartawan.", False),
     ],
 )
