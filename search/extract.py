@@ -123,6 +123,15 @@ _FURNITURE = re.compile(
     re.I | re.X,
 )
 _CONTAINS_FURNITURE = re.compile(r"google\s+news|berikan\s+komentar", re.I)
+# Invitations to follow the outlet elsewhere, which run a little longer: "Simak breaking news ... WhatsApp
+# Channel : https://...", "Ikuti kami di Instagram", "Download aplikasi ... sekarang".
+_FOLLOW_US = re.compile(
+    r"whats\s*app\s+channel|wa\s+channel|saluran\s+whats\s*app|grup\s+telegram|telegram\s+channel"
+    r"|^(?:ikuti|follow)\s+(?:kami|juga|saluran|kanal|channel|akun|berita|update|instagram|twitter|tiktok)\b"
+    r"|^(?:download|unduh)\s+(?:aplikasi|app)\b",
+    re.I,
+)
+_MAX_FOLLOW_US_CHARS = 300
 # A picture's caption printed as a paragraph ends with the photo credit: "... Foto: Grammy",
 # "... (AP Photo/Vincent Yu)", "... (Foto/Ist)".
 _PHOTO_CREDIT = re.compile(
@@ -795,6 +804,8 @@ def _is_furniture(text: str) -> bool:
     if _FURNITURE.match(text) or _CREDIT_ONLY.match(text) or _HASHTAGS_ONLY.match(text):
         return True
     if (len(text) < _MAX_CAPTION_CHARS and _PHOTO_CREDIT.search(text)) or _PICTURE_SOURCE_ONLY.match(text):
+        return True
+    if len(text) < _MAX_FOLLOW_US_CHARS and _FOLLOW_US.search(text):
         return True
     return len(text) < 200 and bool(_CONTAINS_FURNITURE.search(text))
 

@@ -27,6 +27,19 @@ def fixture_page(name: str):
     return extract_html((FIXTURES / name).read_bytes())
 
 
+LEAD = "Harga bawang putih di pasar tradisional naik menjelang Ramadan karena pasokan impor tertahan. " * 3
+
+
+def body_with(*paragraphs: str) -> str:
+    """The body extracted from a small page: a long lead paragraph, then `paragraphs`."""
+    rest = "".join(f"<p>{p}</p>" for p in paragraphs)
+    page = (
+        "<html><head><title>Harga Bawang Putih Naik</title></head><body><h1>Harga Bawang Putih Naik</h1>"
+        f"<article><p>{LEAD}</p>{rest}</article></body></html>"
+    )
+    return extract_html(page.encode()).body
+
+
 # ---------------------------------------------------------------- real pages against the hand-made gold
 
 
@@ -359,16 +372,7 @@ def test_prose_in_divs_drops_an_embedded_tweet_and_photo_credit_captions() -> No
     ],
 )
 def test_a_short_paragraph_ending_in_a_photo_credit_is_a_caption(caption: str, is_caption: bool) -> None:
-    prose = (
-        "Paragraf pembuka berita ini cukup panjang untuk dianggap sebagai isi artikel yang sebenarnya. " * 3
-    )
-    page = (
-        "<html><head><title>Posko Bantuan Dibuka di Balai Desa</title></head><body><article>"
-        "<h1>Posko Bantuan Dibuka di Balai Desa</h1>"
-        f"<p>{prose}</p><p>{caption}</p><p>{prose}</p></article></body></html>"
-    )
-    article = extract_html(page.encode())
-    assert (caption in article.body) is not is_caption
+    assert (caption in body_with(caption, LEAD)) is not is_caption
 
 
 def test_without_a_headline_element_the_date_is_read_next_to_the_unlinked_title() -> None:
@@ -419,12 +423,22 @@ def test_an_update_stamp_next_to_the_headline_is_not_the_publication_date(stamps
 def test_a_credit_closing_the_article_is_cut_off_and_prose_in_brackets_is_not(
     last: str, kept: str | None
 ) -> None:
-    prose = (
-        "Harga bawang putih di pasar tradisional naik menjelang Ramadan karena pasokan impor tertahan. " * 3
-    )
-    page = (
-        "<html><head><title>Harga Bawang Putih Naik</title></head><body><h1>Harga Bawang Putih Naik</h1>"
-        f"<article><p>{prose}</p><p>{last}</p></article></body></html>"
-    )
-    body = extract_html(page.encode()).body
-    assert body.split("\n\n")[-1] == (kept or prose.strip())
+    assert body_with(last).split("\n\n")[-1] == (kept or LEAD.strip())
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "is_furniture"),
+    [
+        (
+            "Simak breaking news dan berita pilihan kami langsung di ponselmu. Pilih saluran andalanmu akses "
+            "berita Kabar Kota WhatsApp Channel : https://whatsapp.com/channel/0029Va. Pastikan kamu sudah "
+            "install aplikasi WhatsApp ya.",
+            True,
+        ),
+        ("Ikuti kami di Instagram dan TikTok untuk berita terbaru setiap hari.", True),
+        ("Download aplikasi Kabar Kota sekarang, gratis!", True),
+        ("Pedagang mengikuti kami ke gudang untuk melihat stok bawang yang tersisa.", False),
+    ],
+)
+def test_invitations_to_follow_the_outlet_are_not_prose(paragraph: str, is_furniture: bool) -> None:
+    assert (paragraph in body_with(paragraph)) is not is_furniture
