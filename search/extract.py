@@ -513,7 +513,7 @@ def _published(
         ]
         if isinstance(value, str) and (parsed := find_date(value))
     ]
-    visible = _visible_dates(soup, headline, title)
+    visible, updated = _visible_dates(soup, headline, title)
     timed = [v for v in visible if v.has_time]
     for seen in timed:
         for stamp in structured:
@@ -527,6 +527,8 @@ def _published(
         return stamp.in_indonesian_time().iso()
     if visible:
         return visible[0].iso()
+    if updated:  # some outlets label the one stamp they print "Update:"; it beats the URL's bare date
+        return updated[0].iso()
     return _date_in_url(url)
 
 
@@ -549,8 +551,9 @@ def _time_attributes(soup: BeautifulSoup) -> list[str]:
 
 def _visible_dates(
     soup: BeautifulSoup, headline: Tag | None, title: str, window: int = 400
-) -> list[ParsedDate]:
-    """Dates printed in short text near the headline (a dateline, not a sentence), nearest first."""
+) -> tuple[list[ParsedDate], list[ParsedDate]]:
+    """Dates printed in short text near the headline (a dateline, not a sentence), nearest first: those
+    that may be the publication date, and those labelled as an update ("Diperbarui 12/09/2019, 10:00")."""
     nodes = [
         s
         for s in soup.find_all(string=True)
@@ -558,6 +561,7 @@ def _visible_dates(
     ]
     anchor = _headline_index(nodes, headline, title)
     found: list[tuple[int, ParsedDate]] = []
+    updates: list[tuple[int, ParsedDate]] = []
     for index in range(max(0, anchor - window), min(len(nodes), anchor + window)):
         node = nodes[index]
         if not any(ch.isdigit() for ch in node):
@@ -570,13 +574,14 @@ def _visible_dates(
         previous_end = 0
         for parsed in find_dates(context):
             said_before, previous_end = context[previous_end : parsed.start], parsed.start + 1
-            if _UPDATE_WORDS.search(said_before):
-                continue  # "Diperbarui 12/09/2019, 10:00 WIB" is not when the article came out
             # Dates after the headline are its dateline; dates before it belong to the page header.
             distance = index - anchor if index >= anchor else (anchor - index) * 3
-            found.append((distance, parsed))
-    found.sort(key=lambda pair: pair[0])
-    return [parsed for _, parsed in found]
+            (updates if _UPDATE_WORDS.search(said_before) else found).append((distance, parsed))
+    return _nearest_first(found), _nearest_first(updates)
+
+
+def _nearest_first(dates: list[tuple[int, ParsedDate]]) -> list[ParsedDate]:
+    return [parsed for _, parsed in sorted(dates, key=lambda pair: pair[0])]
 
 
 def _headline_index(nodes: list[NavigableString], headline: Tag | None, title: str) -> int:
