@@ -628,7 +628,24 @@ def _is_boilerplate_box(tag: Tag) -> bool:
         return False
     classes = tag.get("class") or []
     words = " ".join([*classes, tag.get("id") or ""]).lower()
-    return bool(_BOILERPLATE_CLASS_WORDS.intersection(_CLASS_WORD_SPLIT.split(words)))
+    return any(_is_boilerplate_word(word) for word in _CLASS_WORD_SPLIT.split(words) if word)
+
+
+# Boilerplate words that also name a box run together with another word: "commentlist", "relatedposts",
+# "sidebarleft", "bacajugabox" (not short or ambiguous ones: "ads" is in "address", "editor" in "ckeditor").
+_COMPOUND_BOILERPLATE_WORDS = (
+    "related", "terkait", "comment", "komentar", "sidebar", "breadcrumb", "newsletter", "popular",
+    "populer", "recommendation", "rekomendasi", "advertisement", "bacajuga", "subscribe", "copyright",
+    "sosmed", "socmed",
+)  # fmt: skip
+
+
+def _is_boilerplate_word(word: str) -> bool:
+    return (
+        word in _BOILERPLATE_CLASS_WORDS
+        or word.startswith(_COMPOUND_BOILERPLATE_WORDS)
+        or word.endswith(_COMPOUND_BOILERPLATE_WORDS)
+    )
 
 
 # A page whose prose sits in <div>s has almost no <p> text: an embedded tweet's one <p> is then "most of the

@@ -31,8 +31,9 @@ LEAD = "Harga bawang putih di pasar tradisional naik menjelang Ramadan karena pa
 
 
 def body_with(*paragraphs: str) -> str:
-    """The body extracted from a small page: a long lead paragraph, then `paragraphs`."""
-    rest = "".join(f"<p>{p}</p>" for p in paragraphs)
+    """The body extracted from a small page: a long lead paragraph, then `paragraphs` (put in <p> unless
+    they are markup already)."""
+    rest = "".join(p if p.startswith("<") else f"<p>{p}</p>" for p in paragraphs)
     page = (
         "<html><head><title>Harga Bawang Putih Naik</title></head><body><h1>Harga Bawang Putih Naik</h1>"
         f"<article><p>{LEAD}</p>{rest}</article></body></html>"
@@ -453,3 +454,15 @@ def test_a_credit_closing_the_article_is_cut_off_and_prose_in_brackets_is_not(
 )
 def test_invitations_to_follow_the_outlet_are_not_prose(paragraph: str, is_furniture: bool) -> None:
     assert (paragraph in body_with(paragraph)) is not is_furniture
+
+
+def test_a_box_named_by_a_run_together_class_word_is_dropped() -> None:
+    teaser = "Ringkasan berita lain yang ditampilkan di bawah artikel sebagai rekomendasi bacaan berikutnya."
+    body = body_with(
+        "Pedagang menyebut harga naik hampir sepertiga dalam dua pekan terakhir.",
+        f'<div class="relatedposts"><p>{teaser}</p></div>',
+        f'<div class="commentlist"><p>{teaser}</p></div>',
+        "Kementerian perdagangan berjanji mempercepat izin impor sebelum Lebaran.",
+    )
+    assert teaser not in body
+    assert body.endswith("mempercepat izin impor sebelum Lebaran.")
