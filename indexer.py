@@ -19,15 +19,10 @@ import click
 import tqdm
 
 from search.analysis import index_terms
-from search.indexing import (
-    BuildReport,
-    IndexBusyError,
-    SearchIndexError,
-    build_index,
-    index_stats,
-    update_index,
-)
+from search.indexing import BuildReport, build_index, update_index
+from search.reader import index_stats
 from search.sources import Skipped, iter_articles
+from search.store import IndexBusyError, SearchIndexError
 
 # Exit status when another indexer holds the index (EX_TEMPFAIL: try again later).
 EXIT_BUSY = 75

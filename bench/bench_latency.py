@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from search.analysis import stopwords  # noqa: E402
-from search.indexing import open_current  # noqa: E402
+from search.reader import open_current  # noqa: E402
 
 WARM_UP_QUERIES = ("berita", "indonesia", "jakarta", "presiden", "harga")
 

@@ -31,8 +31,9 @@ from whoosh.analysis import LowercaseFilter, RegexTokenizer, StopFilter  # noqa:
 from whoosh.fields import TEXT, Schema  # noqa: E402
 
 from search.analysis import stopwords  # noqa: E402
-from search.indexing import build_index, open_current  # noqa: E402
+from search.indexing import build_index  # noqa: E402
 from search.query import Engine, SearchRequest  # noqa: E402
+from search.reader import open_current  # noqa: E402
 from search.schema import TITLE_BOOST, article_document, make_schema  # noqa: E402
 from search.sources import iter_articles  # noqa: E402
 

@@ -1,7 +1,7 @@
-"""Full and incremental builds of the Whoosh index, opening the current index, and index statistics.
+"""Full and incremental builds of the Whoosh index.
 
 A build writes a fresh generation and switches to it; an update copies the current generation (hard links),
-writes the new and changed articles into the copy and switches to it. Readers go through `open_current`,
+writes the new and changed articles into the copy and switches to it. Readers go through search/reader.py,
 which always finds a complete index. See search/store.py for the on-disk layout and the lock.
 """
 
@@ -25,18 +25,15 @@ from whoosh.writing import MERGE_SMALL, IndexWriter
 
 from search.analysis import load_stem_cache, save_stem_cache
 from search.article import Article, normalise_url
-from search.schema import NO_DATE, article_document, index_format, make_schema
+from search.reader import check_format
+from search.schema import article_document, index_format, make_schema
 from search.sources import Skipped, iter_articles
 from search.store import (
-    IndexBusyError,
-    IndexMissingError,
-    IndexVersionError,
+    STEM_CACHE,
     SearchIndexError,
-    build_hint,
     copy_generation,
     current_generation,
     generation_dir,
-    generation_size,
     new_generation,
     read_build_info,
     remove_stale_generations,
@@ -45,23 +42,8 @@ from search.store import (
     writer_lock,
 )
 
-__all__ = [
-    "BuildReport",
-    "IndexBusyError",
-    "IndexMissingError",
-    "IndexVersionError",
-    "SearchIndexError",
-    "build_index",
-    "current_generation",
-    "index_stats",
-    "open_current",
-    "update_index",
-]
-
 DUPLICATE = "duplicate in this run"
 
-# Beside the generations: Sastrawi's stems from earlier runs (first-time stemming is a third of a cold build).
-STEM_CACHE = "stem-cache.json"
 WORKER_STEMS = "stem-cache.worker-{pid}.json"
 
 # Measured on the 22,922-article click-id corpus on 2 cores (bench/bench_build.py): two worker processes,
@@ -98,50 +80,6 @@ class BuildReport:
             "skipped": dict(self.skipped),
             "seconds": round(self.seconds, 2),
         }
-
-
-def open_current(index_dir: Path | str) -> whoosh_index.Index:
-    """The current generation of the index at `index_dir`, opened for reading.
-
-    Raises IndexMissingError when nothing was built there and IndexVersionError when the index was built by
-    a program with another schema or analyser; both messages tell the user what to run.
-    """
-    for _attempt in range(3):
-        name = current_generation(index_dir)
-        if name is None:
-            raise IndexMissingError(
-                f"no search index in {index_dir}: build one with `{build_hint(index_dir)}`"
-            )
-        folder = generation_dir(index_dir, name)
-        info = read_build_info(folder)
-        if info is not None:
-            check_format(index_dir, info)
-            try:
-                # Our schema, not the one pickled in the index: the version check above makes them the same.
-                return whoosh_index.open_dir(str(folder), schema=make_schema())
-            except (FileNotFoundError, whoosh_index.EmptyIndexError):
-                pass
-        if current_generation(index_dir) == name:
-            break
-        # A writer switched generations and removed this one between our two reads: read CURRENT again.
-    raise IndexMissingError(
-        f"the search index in {index_dir} is damaged (generation {name} is incomplete): "
-        f"rebuild it with `{build_hint(index_dir)}`"
-    )
-
-
-def check_format(index_dir: Path | str, info: dict) -> None:
-    expected = index_format()
-    found = {key: info.get(key) for key in expected}
-    if found != expected:
-        raise IndexVersionError(
-            f"the search index in {index_dir} was built with {_describe(found)}, but this program uses "
-            f"{_describe(expected)}: rebuild it with `{build_hint(index_dir)}`"
-        )
-
-
-def _describe(version: dict) -> str:
-    return f"schema {version['schema_version']} and analyser {version['analyzer_version']}"
 
 
 def build_index(
@@ -384,36 +322,3 @@ def _counting(on_skip: OnSkip | None, report: BuildReport) -> OnSkip:
             on_skip(skipped)
 
     return count_and_pass_on
-
-
-def index_stats(index_dir: Path | str) -> dict:
-    """Counts, date range, size on disk and build history of the current index."""
-    ix = open_current(index_dir)
-    name = current_generation(index_dir)
-    folder = generation_dir(index_dir, name)
-    info = read_build_info(folder) or {}
-    per_source: Counter[str] = Counter()
-    dated = []
-    with ix.searcher() as searcher:
-        reader = searcher.reader()
-        live = list(reader.all_doc_ids())
-        if live:  # an empty index has no columns to read
-            sources = reader.column_reader("source")
-            days = reader.column_reader("day")
-            published = reader.column_reader("published", translate=True)
-            per_source.update(sources[doc] or "none" for doc in live)
-            dated = [published[doc] for doc in live if days[doc] != NO_DATE]
-    return {
-        "index": str(index_dir),
-        "generation": name,
-        "articles": len(live),
-        "per_source": dict(per_source.most_common()),
-        "without_date": len(live) - len(dated),
-        "first_published": min(dated).isoformat() if dated else None,
-        "last_published": max(dated).isoformat() if dated else None,
-        "size_bytes": generation_size(folder),
-        "schema_version": info.get("schema_version"),
-        "analyzer_version": info.get("analyzer_version"),
-        "last_build": info.get("last_build"),
-        "last_update": info.get("last_update"),
-    }

@@ -26,7 +26,8 @@ from whoosh.searching import Searcher
 
 from search import facets, snippets
 from search.analysis import load_stem_cache, stopwords
-from search.indexing import STEM_CACHE, current_generation, open_current
+from search.reader import open_current
+from search.store import STEM_CACHE, current_generation
 
 SORTS = {"relevance": "relevansi", "newest": "terbaru", "oldest": "terlama"}
 DEFAULT_PER_PAGE = 10
@@ -478,7 +479,7 @@ class SearchService:
         self._engine: Engine | None = None
 
     def engine(self) -> Engine:
-        """The engine for the current generation; raises search.indexing's IndexMissingError and friends."""
+        """The engine for the current generation; raises search.store's IndexMissingError and friends."""
         generation = current_generation(self.index_dir)
         with self._lock:
             if self._engine is not None and generation == self._generation:

@@ -3,7 +3,7 @@
     DIR/CURRENT                     the name of the generation readers use, replaced atomically
     DIR/generations/<name>/         one complete Whoosh index each, plus build.json
     DIR/.lock                       flock'ed by the one process that is writing
-    DIR/stem-cache.json             Sastrawi's stems from earlier runs (search/indexing.py)
+    DIR/stem-cache.json             Sastrawi's stems from earlier runs (STEM_CACHE)
 
 Every build or update writes a new generation and then switches CURRENT to it, so a reader never sees a
 half-written index, and a writer that dies (even by SIGKILL) leaves only an unreferenced folder behind,
@@ -32,6 +32,8 @@ GENERATIONS = "generations"
 CURRENT = "CURRENT"
 LOCK = ".lock"
 BUILD_INFO = "build.json"
+# Beside the generations: Sastrawi's stems from earlier runs (first-time stemming is a third of a cold build).
+STEM_CACHE = "stem-cache.json"
 
 
 class SearchIndexError(Exception):

@@ -17,18 +17,18 @@ from whoosh.index import open_dir
 from whoosh.query import Term
 
 from search import analysis
-from search.indexing import (
+from search.indexing import build_index, update_index
+from search.reader import index_stats, open_current
+from search.store import (
+    BUILD_INFO,
     STEM_CACHE,
     IndexBusyError,
     IndexMissingError,
     IndexVersionError,
-    build_index,
     current_generation,
-    index_stats,
-    open_current,
-    update_index,
+    generation_dir,
+    writer_lock,
 )
-from search.store import BUILD_INFO, generation_dir, writer_lock
 from tests.conftest import REPO, run_indexer
 
 FIXTURES = REPO / "tests" / "fixtures" / "indexing"

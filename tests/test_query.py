@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from search.indexing import IndexMissingError, build_index
+from search.indexing import build_index
 from search.query import (
     COMMON_WORDS_NOTE,
     MAX_QUERY_CHARS,
@@ -17,6 +17,7 @@ from search.query import (
     SearchRequest,
     SearchService,
 )
+from search.store import IndexMissingError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "web"
 

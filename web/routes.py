@@ -13,8 +13,8 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from werkzeug.exceptions import HTTPException
 
 from search.facets import date_label, long_date
-from search.indexing import IndexVersionError, SearchIndexError
 from search.query import MAX_QUERY_CHARS, SORTS, InvalidRequest, SearchRequest, SearchResponse, SearchService
+from search.store import IndexVersionError, SearchIndexError
 
 bp = Blueprint("search", __name__)
 
