@@ -32,10 +32,12 @@ from whoosh.fields import TEXT, Schema  # noqa: E402
 
 from search.analysis import stopwords  # noqa: E402
 from search.indexing import build_index  # noqa: E402
-from search.query import Engine, SearchRequest  # noqa: E402
+from search.query import Engine  # noqa: E402
 from search.reader import open_current  # noqa: E402
+from search.request import SearchRequest  # noqa: E402
 from search.schema import TITLE_BOOST, article_document, make_schema  # noqa: E402
 from search.sources import iter_articles  # noqa: E402
+from search.whoosh_backend import WhooshBackend  # noqa: E402
 
 QUERIES = REPO / "bench" / "eval_queries.jsonl"
 DEFAULT_CORPUS = REPO.parent / "shared" / "data" / "click-id" / "corpus.jsonl"
@@ -69,8 +71,8 @@ def build(corpus: Path, workdir: Path) -> None:
 
 def engines(workdir: Path) -> dict[str, Engine]:
     return {
-        "stemming off": Engine(whoosh_index.open_dir(str(workdir / "plain"))),
-        "stemming on": Engine(open_current(workdir / "stemmed")),
+        "stemming off": Engine(WhooshBackend(whoosh_index.open_dir(str(workdir / "plain")))),
+        "stemming on": Engine(WhooshBackend(open_current(workdir / "stemmed"))),
     }
 
 

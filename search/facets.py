@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-UNDATED = "none"
+UNDATED = "none"  # the date facet value of an article without a usable date; also what the index stores
 UNDATED_LABEL = "tanpa tanggal"
 ALL_DATES_LABEL = "Semua tanggal"
 MAX_SOURCE_ITEMS = 20

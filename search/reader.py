@@ -10,7 +10,8 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from search.schema import NO_DATE, index_format, make_schema
+from search.facets import UNDATED
+from search.schema import index_format, make_schema
 from search.store import (
     IndexMissingError,
     IndexVersionError,
@@ -87,7 +88,7 @@ def index_stats(index_dir: Path | str) -> dict:
             days = reader.column_reader("day")
             published = reader.column_reader("published", translate=True)
             per_source.update(sources[doc] or "none" for doc in live)
-            dated = [published[doc] for doc in live if days[doc] != NO_DATE]
+            dated = [published[doc] for doc in live if days[doc] != UNDATED]
     return {
         "index": str(index_dir),
         "generation": name,

@@ -17,12 +17,10 @@ from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from search.analysis import ANALYZER_VERSION, text_field
 from search.article import Article, normalise_url
+from search.facets import UNDATED
 
 # Bump when a field, its options or the document mapping changes: indexes built before must be rebuilt.
 SCHEMA_VERSION = "2"
-
-# The facet value for an article without a usable date (the page shows it as "tanpa tanggal").
-NO_DATE = "none"
 
 TITLE_BOOST = 2.0
 
@@ -74,7 +72,7 @@ def article_document(article: Article) -> dict:
     """The fields Whoosh gets for one article; absent values are left out rather than stored empty."""
     published = parse_published(article.published)
     if published is None:
-        year = month = day = NO_DATE
+        year = month = day = UNDATED
     else:
         year, month, day = f"{published:%Y}", f"{published:%Y-%m}", f"{published:%Y-%m-%d}"
     doc = {

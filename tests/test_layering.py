@@ -11,7 +11,7 @@ WRITE_SIDE = ("bs4", "lxml", "search.extract", "search.sources", "search.indexin
 def test_serving_loads_no_write_side(tmp_path):
     code = (
         "import sys, web\n"
-        f"web.create_app({{'INDEX_DIR': {str(tmp_path)!r}}})\n"
+        f"web.create_app({{'INDEX': {str(tmp_path)!r}}})\n"
         f"print(sorted(m for m in sys.modules if m.startswith({WRITE_SIDE!r})))\n"
     )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -32,7 +32,7 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(index_dir: Path):
-    return create_app({"INDEX_DIR": str(index_dir)}).test_client()
+    return create_app({"INDEX": str(index_dir)}).test_client()
 
 
 def page(client, **params) -> BeautifulSoup:
@@ -134,7 +134,7 @@ def test_bad_parameters_get_400_with_a_message(client, params):
 
 
 def test_missing_index_is_a_clear_503(tmp_path):
-    client = create_app({"INDEX_DIR": str(tmp_path / "none")}).test_client()
+    client = create_app({"INDEX": str(tmp_path / "none")}).test_client()
     api = client.get("/api/search?q=hutan")
     assert api.status_code == 503
     assert "indexer.py build" in api.get_json()["error"]
@@ -166,7 +166,7 @@ def test_only_web_addresses_become_links(client):
 
 
 def test_server_runs_without_debug_mode(index_dir):
-    assert create_app({"INDEX_DIR": str(index_dir)}).debug is False
+    assert create_app({"INDEX": str(index_dir)}).debug is False
     with serving(index_dir) as url:
         status, body = fetch(url + "/console")  # werkzeug's debugger console exists only in debug mode
         assert status == 404

@@ -1,24 +1,26 @@
 """The web front end: a search page and its JSON twin over the search library.
 
-python -m web --index DIR [--host 127.0.0.1] [--port 5000]
+python -m web --index DIR_OR_URL [--host 127.0.0.1] [--port 5000]
 """
 
 from __future__ import annotations
 
 from flask import Flask
 
+from search.backend import open_location
 from search.query import SearchService
+from web.settings import DEFAULTS
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """A new application; `config` must give INDEX_DIR, the folder `indexer.py build --index` wrote."""
+    """A new application; `config` must give INDEX (see web/settings.py for every setting)."""
     app = Flask(__name__)
-    app.config.update(INDEX_DIR=None)
+    app.config.update(DEFAULTS)
     app.config.update(config or {})
-    if not app.config["INDEX_DIR"]:
-        raise ValueError("create_app needs INDEX_DIR: the folder of the search index")
+    if not app.config["INDEX"]:
+        raise ValueError("create_app needs INDEX: the index folder or OpenSearch URL")
     app.json.ensure_ascii = False
-    app.extensions["search"] = SearchService(app.config["INDEX_DIR"])
+    app.extensions["search"] = SearchService(open_location(str(app.config["INDEX"])))
 
     from web import routes
 

@@ -13,16 +13,11 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from werkzeug.exceptions import HTTPException
 
 from search.facets import date_label, long_date
-from search.query import MAX_QUERY_CHARS, SORTS, InvalidRequest, SearchRequest, SearchResponse, SearchService
+from search.query import SearchService
+from search.request import MAX_QUERY_CHARS, SORTS, InvalidRequest, SearchRequest, SearchResponse
 from search.store import IndexVersionError, SearchIndexError
 
 bp = Blueprint("search", __name__)
-
-CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self'; form-action 'self'; "
-    "base-uri 'none'; frame-ancestors 'none'"
-)
-EXAMPLE_QUERIES = ("kebakaran hutan", "timnas indonesia", '"kerja sama" perdagangan', "banjir -jakarta")
 
 
 def _service() -> SearchService:
@@ -66,7 +61,7 @@ def is_web_link(url: str | None) -> bool:
 
 @bp.after_app_request
 def security_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("Content-Security-Policy", current_app.config["CONTENT_SECURITY_POLICY"])
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     return response
@@ -107,7 +102,7 @@ def _page(search_request: SearchRequest, response: SearchResponse | None = None,
         response=response,
         error=error,
         sorts=SORTS,
-        examples=EXAMPLE_QUERIES,
+        examples=current_app.config["EXAMPLE_QUERIES"],
         api_url="/api/search?" + urlencode(params),
         page_links=_page_links(response) if response else [],
     )

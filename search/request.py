@@ -1,0 +1,163 @@
+"""What a search asks for and what it answers: the contract between the query path and its callers.
+
+`SearchRequest.from_params` validates what a user sent (a web form, a JSON API call) and raises
+`InvalidRequest` with a message for a person; `SearchResponse.to_json` is the JSON API's answer, and the
+page renders the same object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from urllib.parse import urlencode
+
+from search import facets
+
+SORTS = {"relevance": "relevansi", "newest": "terbaru", "oldest": "terlama"}
+DEFAULT_PER_PAGE = 10
+MAX_PER_PAGE = 100
+MAX_PAGE = 1000
+MAX_QUERY_CHARS = 500
+
+
+class InvalidRequest(ValueError):
+    """A parameter a person sent cannot be used; the message says which and why."""
+
+
+def _positive_int(params: Mapping[str, str], name: str, default: int, maximum: int) -> int:
+    raw = (params.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise InvalidRequest(f"Parameter '{name}' harus bilangan bulat positif, bukan {raw[:40]!r}.")
+    if int(raw) > maximum:
+        raise InvalidRequest(f"Parameter '{name}' paling besar {maximum}.")
+    return int(raw)
+
+
+def _day(params: Mapping[str, str], name: str) -> date | None:
+    raw = (params.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidRequest(f"Parameter '{name}' harus tanggal TTTT-BB-HH, bukan {raw[:40]!r}.") from None
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """What to search for and how to show it. `date` is the date facet's drill-down: "2019", "2019-09",
+    "2019-09-10" or "none" (undated); `date_from`/`date_to` are an inclusive range of days."""
+
+    q: str = ""
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+    date_from: date | None = None
+    date_to: date | None = None
+    source: str | None = None
+    category: str | None = None
+    date: str | None = None
+    sort: str = "relevance"
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str]) -> SearchRequest:
+        q = params.get("q") or ""
+        if len(q) > MAX_QUERY_CHARS:
+            raise InvalidRequest(f"Kata kunci terlalu panjang: paling banyak {MAX_QUERY_CHARS} karakter.")
+        sort = (params.get("sort") or "relevance").strip()
+        if sort not in SORTS:
+            raise InvalidRequest(f"Parameter 'sort' harus salah satu dari: {', '.join(SORTS)}.")
+        drill = (params.get("date") or "").strip() or None
+        if drill and not facets.is_date_selection(drill):
+            raise InvalidRequest("Parameter 'date' harus TTTT, TTTT-BB, TTTT-BB-HH atau 'none'.")
+        date_from, date_to = _day(params, "from"), _day(params, "to")
+        if date_from and date_to and date_from > date_to:
+            raise InvalidRequest("Tanggal 'from' harus sebelum atau sama dengan tanggal 'to'.")
+        return cls(
+            q=q.strip(),
+            page=_positive_int(params, "page", 1, MAX_PAGE),
+            per_page=_positive_int(params, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE),
+            date_from=date_from,
+            date_to=date_to,
+            source=(params.get("source") or "").strip() or None,
+            category=(params.get("category") or "").strip() or None,
+            date=drill,
+            sort=sort,
+        )
+
+    def to_params(self) -> dict[str, str]:
+        """The parameters that differ from the defaults, in the names `from_params` reads."""
+        values = {
+            "q": self.q,
+            "date": self.date,
+            "source": self.source,
+            "category": self.category,
+            "from": self.date_from.isoformat() if self.date_from else None,
+            "to": self.date_to.isoformat() if self.date_to else None,
+            "sort": None if self.sort == "relevance" else self.sort,
+            "per_page": None if self.per_page == DEFAULT_PER_PAGE else str(self.per_page),
+            "page": None if self.page == 1 else str(self.page),
+        }
+        return {name: value for name, value in values.items() if value}
+
+    def query_string(self, **changes) -> str:
+        """The "?q=..." of this request with `changes`; any change but the page goes back to page 1."""
+        if "page" not in changes:
+            changes["page"] = 1
+        return "?" + urlencode(replace(self, **changes).to_params())
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str
+    url: str | None
+    source: str | None
+    published: str | None
+    day: str
+    snippet: str
+    title_html: str
+    score: float | None
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "url": self.url,
+            "source": self.source,
+            "published": self.published,
+            "snippet": self.snippet,
+            "score": self.score,
+        }
+
+
+@dataclass
+class SearchResponse:
+    request: SearchRequest
+    total: int = 0
+    results: list[Hit] = field(default_factory=list)
+    facets: dict[str, list[dict]] = field(default_factory=lambda: {"date": [], "source": []})
+    date_trail: list[dict] = field(default_factory=list)
+    suggestion: dict | None = None
+    note: str | None = None
+    took_ms: float = 0.0
+
+    @property
+    def page_count(self) -> int:
+        return -(-self.total // self.request.per_page)
+
+    def to_json(self) -> dict:
+        return {
+            "query": self.request.q,
+            "total": self.total,
+            "page": self.request.page,
+            "per_page": self.request.per_page,
+            "results": [hit.to_json() for hit in self.results],
+            "facets": self.facets,
+            "date_trail": self.date_trail,
+            "suggestion": self.suggestion,
+            "note": self.note,
+            "took_ms": self.took_ms,
+        }

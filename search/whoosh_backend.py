@@ -1,0 +1,154 @@
+"""The Whoosh engine behind the seam: an index folder on this machine (see search/store.py for its layout)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh.index import Index
+from whoosh.query import And, Prefix, Query, Term, TermRange
+from whoosh.searching import Searcher
+
+from search import facets
+from search.analysis import load_stem_cache
+from search.backend import StoredHit
+from search.reader import index_stats, open_generation
+from search.request import SearchRequest
+from search.store import STEM_CACHE, current_generation
+
+EARLIEST_DAY, LATEST_DAY = "0000-00-00", "9999-99-99"  # "none" (undated) sorts after both
+
+
+class FolderLocation:
+    """An index folder written by search/indexing.py."""
+
+    def __init__(self, index_dir: str | Path) -> None:
+        self.index_dir = Path(index_dir)
+
+    def generation(self) -> str | None:
+        return current_generation(self.index_dir)
+
+    def open(self) -> tuple[str, WhooshBackend]:
+        load_stem_cache(self.index_dir / STEM_CACHE)  # warm stems make highlighting several times faster
+        name, index = open_generation(self.index_dir)
+        return name, WhooshBackend(index)
+
+    def stats(self) -> dict:
+        return index_stats(self.index_dir)
+
+
+def _column_values(reader, fieldname: str, missing: str) -> list[str]:
+    """The value of a sortable field for every document number ("" and None become `missing`)."""
+    column = reader.column_reader(fieldname)
+    return [column[docnum] or missing for docnum in range(reader.doc_count_all())]
+
+
+class WhooshBackend:
+    """Answers for one opened generation; safe to share between threads."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self.schema = index.schema
+        self._lock = threading.Lock()
+        self._idle: list[Searcher] = []
+        self._closed = False
+        with self._searcher() as searcher:
+            reader = searcher.reader()
+            self._sources = sorted(reader.field_terms("source"))
+            self._doc_count = reader.doc_count()
+            # Each article's day and outlet, read once: counting facets over thousands of matches per
+            # request then costs two list lookups per match instead of column-file reads.
+            self._day_of = _column_values(reader, "day", facets.UNDATED)
+            self._source_of = _column_values(reader, "source", "")
+        self._spelled = self.schema["body"].spelling_fieldname("body")  # where the unstemmed words are
+
+    @contextmanager
+    def _searcher(self) -> Iterator[Searcher]:
+        """A pooled searcher: opening one reads the table of contents and every segment, so reuse them."""
+        with self._lock:
+            searcher = self._idle.pop() if self._idle else None
+        if searcher is None:
+            searcher = self.index.searcher()
+        try:
+            yield searcher
+        finally:
+            with self._lock:
+                if self._closed:
+                    searcher.close()
+                else:
+                    self._idle.append(searcher)
+
+    def close(self) -> None:
+        """Close idle searchers now and busy ones when they come back."""
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for searcher in idle:
+            searcher.close()
+
+    def sources(self) -> list[str]:
+        return self._sources
+
+    def doc_count(self) -> int:
+        return self._doc_count
+
+    def word_frequency(self, word: str) -> int:
+        with self._searcher() as searcher:
+            return searcher.reader().doc_frequency(self._spelled, word)
+
+    def words_near(self, word: str, maxdist: int, prefix: int) -> set[str]:
+        """Each segment's own reader walks its term automaton; Whoosh's multi-segment reader would compare
+        every term sharing the first letter instead, several times slower."""
+        with self._searcher() as searcher:
+            return {
+                candidate
+                for leaf, _offset in searcher.reader().leaf_readers()
+                for candidate in leaf.terms_within(self._spelled, word, maxdist, prefix=prefix)
+            }
+
+    def facet_counts(self, query: Query, request: SearchRequest) -> facets.FacetCounts:
+        scope = And([query, *_filters(request, with_choices=False)]).normalize()
+        with self._searcher() as searcher:
+            return facets.count_facets(
+                searcher.docs_for_query(scope),
+                self._day_of.__getitem__,
+                self._source_of.__getitem__,
+                request.date,
+                request.source,
+                keep_docs=bool(_filters(request, with_choices=True)),
+            )
+
+    def hits(self, query: Query, request: SearchRequest, counts: facets.FacetCounts) -> list[StoredHit]:
+        """`counts.docs` holds the filtered matches (None: no filter), a ready filter for the ranking."""
+        sort = {} if request.sort == "relevance" else {"sortedby": "published"}
+        with self._searcher() as searcher:
+            results = searcher.search(
+                query,
+                limit=request.page * request.per_page,
+                filter=counts.docs,
+                reverse=request.sort == "newest",
+                **sort,
+            )
+            shown = results[(request.page - 1) * request.per_page : request.page * request.per_page]
+            return [StoredHit(hit.fields(), hit.score) for hit in shown]
+
+
+def _filters(request: SearchRequest, with_choices: bool) -> list[Query]:
+    """Filters for the request; `with_choices` adds the facet choices (outlet, drill-down date)."""
+    filters: list[Query] = []
+    if request.category:
+        filters.append(Term("category", request.category))
+    if request.date_from or request.date_to:
+        low = request.date_from.isoformat() if request.date_from else EARLIEST_DAY
+        high = request.date_to.isoformat() if request.date_to else LATEST_DAY
+        filters.append(TermRange("day", low, high))
+    if with_choices:
+        if request.source:
+            filters.append(Term("source", request.source))
+        if request.date == facets.UNDATED:
+            filters.append(Term("day", facets.UNDATED))
+        elif request.date:
+            filters.append(Prefix("day", request.date))
+    return filters

@@ -1,0 +1,39 @@
+"""The web app's settings, their defaults and a line of help each (in the manner of Datasette's settings).
+
+`create_app(config)` starts from these defaults; `python -m web --help` lists the ones it takes as options.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS = (
+    Setting(
+        "INDEX",
+        None,
+        "Where the index is: a folder written by `indexer.py build --index DIR`, or an OpenSearch URL whose "
+        "path is the alias (http://127.0.0.1:9200/berita; several hosts as http://h1:9200,h2:9200/berita).",
+    ),
+    Setting(
+        "EXAMPLE_QUERIES",
+        ("kebakaran hutan", "timnas indonesia", '"kerja sama" perdagangan', "banjir -jakarta"),
+        "Queries offered as examples on the empty search page.",
+    ),
+    Setting(
+        "CONTENT_SECURITY_POLICY",
+        "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self'; form-action 'self'; "
+        "base-uri 'none'; frame-ancestors 'none'",
+        "The Content-Security-Policy header of every response: no scripts, nothing from other sites.",
+    ),
+)
+
+DEFAULTS = {setting.name: setting.default for setting in SETTINGS}
