@@ -5,6 +5,8 @@ python indexer.py analyze TEXT               the terms the index stores for TEXT
 python indexer.py build --index DIR PATH...  a new index of everything under PATH, switched in at the end
 python indexer.py update --index DIR PATH... add new articles, replace those seen before (same id or URL)
 python indexer.py stats --index DIR          article counts, dates, size and build history as JSON
+
+DIR may also be an OpenSearch URL whose path is the alias: --index http://127.0.0.1:9200/berita.
 """
 
 from __future__ import annotations
@@ -19,13 +21,17 @@ import click
 import tqdm
 
 from search.analysis import index_terms
-from search.indexing import BuildReport, build_index, update_index
-from search.reader import index_stats
+from search.backend import open_location
+from search.opensearch.cluster import ClusterUnavailableError
+from search.runs import BuildReport
 from search.sources import Skipped, iter_articles
 from search.store import IndexBusyError, SearchIndexError
+from search.writing import build_index, update_index
 
 # Exit status when another indexer holds the index (EX_TEMPFAIL: try again later).
 EXIT_BUSY = 75
+# Exit status when the OpenSearch cluster does not answer (EX_UNAVAILABLE).
+EXIT_UNAVAILABLE = 69
 
 
 @click.group()
@@ -57,9 +63,9 @@ index_option = click.option(
     "--index",
     "index_dir",
     required=True,
-    metavar="DIR",
-    type=click.Path(file_okay=False),
-    help="the index folder",
+    metavar="DIR_OR_URL",
+    help="the index: a folder (Whoosh), or an OpenSearch URL whose path is the alias "
+    "(http://127.0.0.1:9200/berita; several hosts: http://h1:9200,h2:9200/berita)",
 )
 wait_option = click.option(
     "--wait", default=10.0, show_default=True, help="seconds to wait while another indexer writes to DIR"
@@ -90,9 +96,9 @@ def update(index_dir: str, wait: float, paths: tuple[str, ...]) -> None:
 def stats(index_dir: str) -> None:
     """Print what the index in DIR holds, as JSON."""
     try:
-        click.echo(json.dumps(index_stats(index_dir), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(open_location(index_dir).stats(), indent=2, ensure_ascii=False))
     except SearchIndexError as err:
-        raise click.ClickException(str(err)) from None
+        raise _failure(err) from None
 
 
 def run_indexing(
@@ -102,13 +108,20 @@ def run_indexing(
         with progress_display() as progress:
             report = index(index_dir, paths, progress=progress, on_skip=report_skip, wait=wait)
     except SearchIndexError as err:
-        failure = click.ClickException(str(err))
-        if isinstance(err, IndexBusyError):
-            failure.exit_code = EXIT_BUSY
-        raise failure from None
+        raise _failure(err) from None
     except OSError as err:  # the index folder itself: full disk, no permission (bad inputs are skipped)
         raise click.ClickException(f"could not write the index in {index_dir}: {err}") from None
     click.echo(summary(report))
+
+
+def _failure(error: SearchIndexError) -> click.ClickException:
+    """The error's message, with the exit status that tells a script what happened."""
+    failure = click.ClickException(str(error))
+    if isinstance(error, IndexBusyError):
+        failure.exit_code = EXIT_BUSY
+    elif isinstance(error, ClusterUnavailableError):
+        failure.exit_code = EXIT_UNAVAILABLE
+    return failure
 
 
 def summary(report: BuildReport) -> str:

@@ -18,6 +18,7 @@ from whoosh.query import Query
 
 from search.facets import FacetCounts
 from search.request import SearchRequest
+from search.spelling import Vocabulary
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,9 @@ class StoredHit:
     score: float | None
 
 
-class SearchBackend(Protocol):
-    """One opened, immutable version of an index (a Whoosh generation, an OpenSearch physical index)."""
+class SearchBackend(Vocabulary, Protocol):
+    """One opened, immutable version of an index (a Whoosh generation, an OpenSearch physical index); as a
+    Vocabulary it also serves did-you-mean."""
 
     schema: Schema  # the fields and analysers queries are parsed with
 
@@ -43,16 +45,6 @@ class SearchBackend(Protocol):
 
     def hits(self, query: Query, request: SearchRequest, counts: FacetCounts) -> list[StoredHit]:
         """The request's page of matches, ranked or sorted as asked; `counts` came from facet_counts."""
-        ...
-
-    def doc_count(self) -> int: ...
-
-    def word_frequency(self, word: str) -> int:
-        """In how many articles `word` occurs as written (lowercased, unstemmed)."""
-        ...
-
-    def words_near(self, word: str, maxdist: int, prefix: int) -> set[str]:
-        """Indexed words within `maxdist` edits of `word` that share its first `prefix` letters."""
         ...
 
     def close(self) -> None: ...

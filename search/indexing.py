@@ -10,9 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,10 +22,10 @@ from whoosh.searching import Searcher
 from whoosh.writing import MERGE_SMALL, IndexWriter
 
 from search.analysis import load_stem_cache, save_stem_cache
-from search.article import Article, normalise_url
+from search.article import normalise_url
 from search.reader import check_format
+from search.runs import BuildReport, OnSkip, Progress, articles_of_run
 from search.schema import article_document, index_format, make_schema
-from search.sources import Skipped, iter_articles
 from search.store import (
     STEM_CACHE,
     SearchIndexError,
@@ -42,8 +40,6 @@ from search.store import (
     writer_lock,
 )
 
-DUPLICATE = "duplicate in this run"
-
 WORKER_STEMS = "stem-cache.worker-{pid}.json"
 
 # Measured on the 22,922-article click-id corpus on 2 cores (bench/bench_build.py): two worker processes,
@@ -55,31 +51,7 @@ BUILD_WRITER_OPTIONS = {"procs": min(2, os.cpu_count() or 1), "multisegment": Tr
 # keeps the segment count down.
 UPDATE_WRITER_OPTIONS = {"limitmb": 512}
 
-Progress = Callable[[int], None]
-OnSkip = Callable[[Skipped], None]
 MergePolicy = Callable[[IndexWriter, list[Segment]], list[Segment]]
-
-
-@dataclass
-class BuildReport:
-    """What one build or update did."""
-
-    kind: str
-    generation: str | None = None
-    indexed: int = 0
-    replaced: int = 0
-    skipped: Counter[str] = field(default_factory=Counter)
-    seconds: float = 0.0
-
-    def to_dict(self) -> dict:
-        return {
-            "kind": self.kind,
-            "generation": self.generation,
-            "indexed": self.indexed,
-            "replaced": self.replaced,
-            "skipped": dict(self.skipped),
-            "seconds": round(self.seconds, 2),
-        }
 
 
 def build_index(
@@ -157,11 +129,7 @@ def _add_articles(
     """Write the articles under `paths`; with `replacing` (a searcher over the index as it was), delete the
     old version of each article first. Returns how many old documents were deleted."""
     removed: set[int] = set()
-    seen = _SeenInRun()
-    for article in iter_articles(paths, on_skip=_counting(on_skip, report)):
-        if seen.again(article):
-            report.skipped[DUPLICATE] += 1
-            continue
+    for article in articles_of_run(paths, report, on_skip):
         if replacing is not None:
             old_versions = set(replacing.document_numbers(id=article.id))
             if article.url:
@@ -297,28 +265,3 @@ def _merge_after_update(writer: IndexWriter, segments: list[Segment]) -> list[Se
             continue
         kept.append(segment)
     return MERGE_SMALL(writer, kept)
-
-
-class _SeenInRun:
-    """Recognises an article met earlier in the same run, by id or by normalised URL; the first one wins."""
-
-    def __init__(self) -> None:
-        self._keys: set[str] = set()
-
-    def again(self, article: Article) -> bool:
-        keys = {f"id:{article.id}"}
-        if article.url:
-            keys.add(f"url:{normalise_url(article.url)}")
-        if keys & self._keys:
-            return True
-        self._keys |= keys
-        return False
-
-
-def _counting(on_skip: OnSkip | None, report: BuildReport) -> OnSkip:
-    def count_and_pass_on(skipped: Skipped) -> None:
-        report.skipped[skipped.reason.split(":", 1)[0]] += 1
-        if on_skip:
-            on_skip(skipped)
-
-    return count_and_pass_on

@@ -7,6 +7,7 @@ written, unstemmed) occurs, and which indexed words lie within an edit distance 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Protocol
 
 from search.analysis import stopwords
@@ -24,8 +25,8 @@ class Vocabulary(Protocol):
 
     def doc_count(self) -> int: ...
 
-    def word_frequency(self, word: str) -> int:
-        """In how many articles `word` occurs as written (lowercased, unstemmed)."""
+    def word_frequencies(self, words: Iterable[str]) -> dict[str, int]:
+        """In how many articles each word occurs as written (lowercased, unstemmed)."""
         ...
 
     def words_near(self, word: str, maxdist: int, prefix: int) -> set[str]:
@@ -52,7 +53,7 @@ class Corrector:
             word = match.group(1).lower()
             if word in stopwords():
                 continue
-            seen = self.vocabulary.word_frequency(word)
+            seen = self.vocabulary.word_frequencies([word])[word]
             if seen <= rare and (best := self._correction(word, seen)):
                 corrected = re.sub(rf"(?<!\w){re.escape(match.group(1))}(?!\w)", best, corrected, count=1)
         return corrected
@@ -72,12 +73,11 @@ class Corrector:
         ("pemerintahn" is "pemerintahan" with a letter left out, the commonest slip in quick typing, not
         "pemerintah"), then the most frequent."""
         for maxdist in (1, 2) if len(word) > 5 else (1,):
-            near = self.vocabulary.words_near(word, maxdist, SHARED_PREFIX)
-            near.discard(word)
+            near = self.vocabulary.words_near(word, maxdist, SHARED_PREFIX) - {word}
             ranked = [
                 (misses_one_letter_of(word, candidate), frequency, candidate)
-                for candidate in near
-                if (frequency := self.vocabulary.word_frequency(candidate)) >= 3 * (seen + 1)
+                for candidate, frequency in self.vocabulary.word_frequencies(near).items()
+                if frequency >= 3 * (seen + 1)
             ]
             if ranked:
                 return max(ranked)[2]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -94,9 +94,10 @@ class WhooshBackend:
     def doc_count(self) -> int:
         return self._doc_count
 
-    def word_frequency(self, word: str) -> int:
+    def word_frequencies(self, words: Iterable[str]) -> dict[str, int]:
         with self._searcher() as searcher:
-            return searcher.reader().doc_frequency(self._spelled, word)
+            reader = searcher.reader()
+            return {word: reader.doc_frequency(self._spelled, word) for word in words}
 
     def words_near(self, word: str, maxdist: int, prefix: int) -> set[str]:
         """Each segment's own reader walks its term automaton; Whoosh's multi-segment reader would compare

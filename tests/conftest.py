@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 import threading
+import urllib.request
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -77,3 +81,54 @@ def live_server(sample_index: Path) -> Iterator[str]:
     """The real web server over the sample index; yields its base URL."""
     with serving(sample_index) as url:
         yield url
+
+
+# The engines every query-path test runs on: the embedded Whoosh index and a real OpenSearch cluster.
+ENGINES = ("whoosh", "opensearch")
+CLUSTER_URL = os.environ.get("BERITA_TEST_CLUSTER", "http://127.0.0.1:9200")
+
+
+def cluster_is_up(url: str = CLUSTER_URL) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_cluster/health", timeout=5) as answer:
+            return json.load(answer)["status"] in ("green", "yellow")
+    except (OSError, ValueError, KeyError):
+        return False
+
+
+class IndexLocations:
+    """Fresh index locations for an engine: a new folder for Whoosh, a new alias on the cluster (removed
+    with its indexes at the end of the session). Without a cluster the OpenSearch tests skip, except in
+    CI, where `.ci/run` starts one and its absence is a failure."""
+
+    def __init__(self, tmp_path_factory: pytest.TempPathFactory) -> None:
+        self.tmp_path_factory = tmp_path_factory
+        self.aliases: list[str] = []
+
+    def new(self, engine: str) -> str:
+        if engine == "whoosh":
+            return str(self.tmp_path_factory.mktemp("whoosh") / "index")
+        if not cluster_is_up():
+            message = f"no OpenSearch cluster answers at {CLUSTER_URL}: `make cluster` starts one"
+            if os.environ.get("CI"):
+                pytest.fail(message)
+            pytest.skip(message)
+        alias = f"test-{uuid.uuid4().hex[:12]}"
+        self.aliases.append(alias)
+        return f"{CLUSTER_URL}/{alias}"
+
+    def remove_all(self) -> None:
+        if not self.aliases or not cluster_is_up():
+            return
+        from opensearchpy import OpenSearch
+
+        client = OpenSearch(hosts=[CLUSTER_URL])
+        for alias in self.aliases:
+            client.indices.delete(index=f"{alias}-*", ignore_unavailable=True)
+
+
+@pytest.fixture(scope="session")
+def index_locations(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IndexLocations]:
+    locations = IndexLocations(tmp_path_factory)
+    yield locations
+    locations.remove_all()

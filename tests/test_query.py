@@ -1,4 +1,5 @@
-"""The query library against a real index of the project's own fixture articles, built by the real indexer."""
+"""The query library against a real index of the project's own fixture articles, built by the real indexer,
+on every engine: each test runs on the Whoosh folder and on the OpenSearch cluster."""
 
 from __future__ import annotations
 
@@ -9,19 +10,20 @@ from pathlib import Path
 import pytest
 
 from search.backend import open_location
-from search.indexing import build_index
 from search.query import COMMON_WORDS_NOTE, PARTIAL_NOTE, SearchService
 from search.request import MAX_QUERY_CHARS, InvalidRequest, SearchRequest
 from search.store import IndexMissingError
+from search.writing import build_index
+from tests.conftest import ENGINES, IndexLocations
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "web"
 
 
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> SearchService:
-    index_dir = tmp_path_factory.mktemp("query") / "index"
-    build_index(index_dir, [FIXTURES / "articles.jsonl"])
-    return SearchService(open_location(str(index_dir)))
+@pytest.fixture(scope="module", params=ENGINES)
+def service(request: pytest.FixtureRequest, index_locations: IndexLocations) -> SearchService:
+    location = index_locations.new(request.param)
+    build_index(location, [FIXTURES / "articles.jsonl"])
+    return SearchService(open_location(location))
 
 
 def search(service: SearchService, **params) -> dict:
@@ -171,7 +173,8 @@ def test_misspelt_word_gets_a_corrected_query(service, q, corrected):
     assert search(service, q=corrected)["total"] > 0
 
 
-def test_a_word_missing_a_letter_is_completed_rather_than_cut(tmp_path: Path):
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_word_missing_a_letter_is_completed_rather_than_cut(tmp_path: Path, engine, index_locations):
     """ "pemerintahn" is one edit from both "pemerintah" and "pemerintahan": the slip is a left-out letter."""
     export = tmp_path / "export.jsonl"
     lines = [
@@ -179,8 +182,9 @@ def test_a_word_missing_a_letter_is_completed_rather_than_cut(tmp_path: Path):
         for n, word in enumerate(["pemerintah"] * 6 + ["pemerintahan"] * 3)
     ]
     export.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
-    build_index(tmp_path / "index", [export])
-    service = SearchService(open_location(str(tmp_path / "index")))
+    location = index_locations.new(engine)
+    build_index(location, [export])
+    service = SearchService(open_location(location))
     assert search(service, q="pemerintahn")["suggestion"]["q"] == "pemerintahan"
     assert search(service, q="pemerintha")["suggestion"]["q"] == "pemerintah"
 
@@ -234,6 +238,7 @@ def test_bad_parameters_are_refused_with_a_message(params, problem):
         SearchRequest.from_params(params)
 
 
-def test_missing_index_is_a_clear_error(tmp_path):
+@pytest.mark.parametrize("engine", ENGINES)
+def test_missing_index_is_a_clear_error(engine, index_locations):
     with pytest.raises(IndexMissingError, match=r"indexer\.py build"):
-        SearchService(open_location(str(tmp_path / "nothing"))).search(SearchRequest(q="hutan"))
+        SearchService(open_location(index_locations.new(engine))).search(SearchRequest(q="hutan"))

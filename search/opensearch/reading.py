@@ -1,0 +1,197 @@
+"""What a server needs of a cluster: follow the alias, search one physical index, report statistics."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from opensearchpy import OpenSearch
+from opensearchpy.exceptions import NotFoundError
+from whoosh.query import Query
+
+from search import facets
+from search.backend import StoredHit
+from search.opensearch.cluster import TERMS_FIELD, ClusterAddress, answering
+from search.opensearch.dsl import compile_query, date_choice, filters, source_choice
+from search.opensearch.layout import check_meta, physical_index, read_meta
+from search.request import SearchRequest
+from search.schema import make_schema
+from search.store import IndexMissingError
+
+MAX_BUCKETS = 10_000  # outlets or days a facet can list: far above any real archive's
+STORED_FIELDS = ["id", "title", "url", "source", "published_iso", "day", "body"]
+GRANULARITY_FIELD = {facets.YEAR: "year", facets.MONTH: "month", facets.DAY: "day"}
+NEAR_WORDS = 50  # candidates the term suggester returns per word
+MAX_REMEMBERED_WORDS = 100_000
+
+
+class ClusterLocation:
+    """An alias on an OpenSearch cluster, written by search/opensearch/writing.py."""
+
+    def __init__(self, location: str) -> None:
+        self.address = ClusterAddress.parse(location)
+        self.client = self.address.connect()
+
+    def generation(self) -> str | None:
+        """The physical index the alias points to: one small request per call."""
+        with answering(self.address):
+            return physical_index(self.client, self.address.alias)
+
+    def open(self) -> tuple[str, ClusterBackend]:
+        name = self.generation()
+        if name is None:
+            raise IndexMissingError(
+                f"no search index at {self.address}: build one with "
+                f"`python indexer.py build --index {self.address} PATH...`"
+            )
+        with answering(self.address):
+            check_meta(self.client, self.address, name)
+            return name, ClusterBackend(self.client, self.address, name)
+
+    def stats(self) -> dict:
+        return self.open()[1].stats()
+
+
+class ClusterBackend:
+    """Answers for one physical index; the client is thread-safe, so one backend serves every thread."""
+
+    def __init__(self, client: OpenSearch, address: ClusterAddress, index: str) -> None:
+        self.client = client
+        self.address = address
+        self.index = index
+        self.schema = make_schema()
+        self._frequencies: dict[str, int] = {}
+        with answering(address):
+            self._doc_count = int(client.count(index=index)["count"])
+        outlets = {"size": 0, "aggs": {"o": {"terms": {"field": "source", "size": MAX_BUCKETS}}}}
+        self._sources = sorted(_buckets(self._search(outlets)["aggregations"]["o"]))
+
+    def _search(self, body: dict) -> dict:
+        with answering(self.address):
+            try:
+                return self.client.search(index=self.index, body=body)
+            except NotFoundError:  # a rebuild removed this index between our reads: the next request reopens
+                raise IndexMissingError(f"the index {self.index} behind {self.address} is gone") from None
+
+    def close(self) -> None:
+        """Nothing to release: the client's connections are shared by the location."""
+
+    def sources(self) -> list[str]:
+        return self._sources
+
+    def doc_count(self) -> int:
+        return self._doc_count
+
+    def word_frequencies(self, words: Iterable[str]) -> dict[str, int]:
+        """Exact document frequencies, one multi-search for the words not asked before."""
+        wanted = sorted(set(words) - self._frequencies.keys())
+        if wanted:
+            lines: list[dict] = []
+            for word in wanted:
+                query = {"term": {TERMS_FIELD["body"]: word}}
+                lines += [{}, {"size": 0, "track_total_hits": True, "query": query}]
+            with answering(self.address):
+                answers = self.client.msearch(index=self.index, body=lines)["responses"]
+            if len(self._frequencies) > MAX_REMEMBERED_WORDS:
+                self._frequencies.clear()
+            for word, answer in zip(wanted, answers, strict=True):
+                self._frequencies[word] = answer["hits"]["total"]["value"] if "hits" in answer else 0
+        return {word: self._frequencies.get(word, 0) for word in words}
+
+    def words_near(self, word: str, maxdist: int, prefix: int) -> set[str]:
+        """The term suggester over the body's lexicon (stems and surface forms)."""
+        suggest = {
+            "text": word,
+            "term": {
+                "field": TERMS_FIELD["body"],
+                "suggest_mode": "always",
+                "max_edits": maxdist,
+                "prefix_length": prefix,
+                "min_word_length": 1,
+                "size": NEAR_WORDS,
+                "max_term_freq": 1.0,
+            },
+        }
+        answer = self._search({"size": 0, "suggest": {"near": suggest}})
+        near = set()
+        for entry in answer["suggest"]["near"]:
+            for option in entry["options"]:
+                near.add(option["text"])
+        return near
+
+    def facet_counts(self, query: Query, request: SearchRequest) -> facets.FacetCounts:
+        scope, granularity = facets.date_scope(request.date)
+        chosen_date, chosen_source = date_choice(request.date), source_choice(request.source)
+        body = {
+            "size": 0,
+            "track_total_hits": False,
+            "query": {"bool": {"must": [compile_query(query, self.schema)], "filter": filters(request)}},
+            "aggs": {
+                "dates": {
+                    "filter": {"bool": {"filter": [chosen_source, date_choice(scope or None)]}},
+                    "aggs": {"b": {"terms": {"field": GRANULARITY_FIELD[granularity], "size": MAX_BUCKETS}}},
+                },
+                "sources": {
+                    "filter": chosen_date,
+                    "aggs": {"b": {"terms": {"field": "source", "size": MAX_BUCKETS}}},
+                },
+                "total": {"filter": {"bool": {"filter": [chosen_date, chosen_source]}}},
+            },
+        }
+        aggs = self._search(body)["aggregations"]
+        return facets.FacetCounts(
+            date=_buckets(aggs["dates"]["b"]),
+            source={key: count for key, count in _buckets(aggs["sources"]["b"]).items() if key},
+            total=aggs["total"]["doc_count"],
+        )
+
+    def hits(self, query: Query, request: SearchRequest, counts: facets.FacetCounts) -> list[StoredHit]:
+        choices = [date_choice(request.date), source_choice(request.source)]
+        body: dict = {
+            "from": (request.page - 1) * request.per_page,
+            "size": request.per_page,
+            "_source": STORED_FIELDS,
+            "query": {
+                "bool": {"must": [compile_query(query, self.schema)], "filter": filters(request) + choices}
+            },
+        }
+        if request.sort != "relevance":
+            order = "desc" if request.sort == "newest" else "asc"
+            body["sort"] = [{"published": {"order": order, "missing": "_last"}}, {"id": "asc"}]
+        answer = self._search(body)
+        return [StoredHit(hit["_source"], hit.get("_score")) for hit in answer["hits"]["hits"]]
+
+    def stats(self) -> dict:
+        """The same report as the Whoosh engine's index_stats, read from the cluster."""
+        body = {
+            "size": 0,
+            "track_total_hits": True,
+            "aggs": {
+                "per_source": {"terms": {"field": "source", "size": MAX_BUCKETS, "missing": "none"}},
+                "undated": {"filter": {"term": {"day": facets.UNDATED}}},
+                "first": {"min": {"field": "published"}},
+                "last": {"max": {"field": "published"}},
+            },
+        }
+        answer = self._search(body)
+        aggs = answer["aggregations"]
+        with answering(self.address):
+            meta = read_meta(self.client, self.index)
+            store = self.client.indices.stats(index=self.index, metric="store")
+        return {
+            "index": str(self.address),
+            "generation": self.index,
+            "articles": answer["hits"]["total"]["value"],
+            "per_source": _buckets(aggs["per_source"]),
+            "without_date": aggs["undated"]["doc_count"],
+            "first_published": aggs["first"].get("value_as_string"),
+            "last_published": aggs["last"].get("value_as_string"),
+            "size_bytes": store["_all"]["primaries"]["store"]["size_in_bytes"],
+            "schema_version": meta.get("schema_version"),
+            "analyzer_version": meta.get("analyzer_version"),
+            "last_build": meta.get("last_build"),
+            "last_update": meta.get("last_update"),
+        }
+
+
+def _buckets(terms: dict) -> dict[str, int]:
+    return {bucket["key"]: bucket["doc_count"] for bucket in terms["buckets"]}
