@@ -22,10 +22,9 @@ import tqdm
 
 from search.analysis import index_terms
 from search.backend import open_location
-from search.opensearch.cluster import ClusterUnavailableError
 from search.runs import BuildReport
 from search.sources import Skipped, iter_articles
-from search.store import IndexBusyError, SearchIndexError
+from search.store import EngineUnavailableError, IndexBusyError, SearchIndexError
 from search.writing import build_index, update_index
 
 # Exit status when another indexer holds the index (EX_TEMPFAIL: try again later).
@@ -119,7 +118,7 @@ def _failure(error: SearchIndexError) -> click.ClickException:
     failure = click.ClickException(str(error))
     if isinstance(error, IndexBusyError):
         failure.exit_code = EXIT_BUSY
-    elif isinstance(error, ClusterUnavailableError):
+    elif isinstance(error, EngineUnavailableError):
         failure.exit_code = EXIT_UNAVAILABLE
     return failure
 

@@ -48,6 +48,10 @@ class IndexVersionError(SearchIndexError):
     """The index was built with another schema or analyser version: it must be rebuilt."""
 
 
+class EngineUnavailableError(SearchIndexError):
+    """The engine holding the index (an OpenSearch cluster) does not answer, or refuses a request."""
+
+
 class IndexBusyError(SearchIndexError):
     """Another process is writing the index and did not finish within the wait."""
 

@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 from search.facets import date_label, long_date
 from search.query import SearchService
 from search.request import MAX_QUERY_CHARS, SORTS, InvalidRequest, SearchRequest, SearchResponse
-from search.store import IndexVersionError, SearchIndexError
+from search.store import EngineUnavailableError, IndexVersionError, SearchIndexError
 
 bp = Blueprint("search", __name__)
 
@@ -25,6 +25,8 @@ def _service() -> SearchService:
 
 
 def _index_message(error: SearchIndexError) -> str:
+    if isinstance(error, EngineUnavailableError):
+        return f"Mesin pencari (klaster OpenSearch) tidak dapat dihubungi; coba lagi nanti. ({error})"
     if isinstance(error, IndexVersionError):
         return f"Indeks pencarian harus dibangun ulang untuk versi program ini. ({error})"
     return f"Indeks pencarian belum tersedia. ({error})"

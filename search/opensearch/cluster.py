@@ -16,7 +16,7 @@ from opensearchpy import OpenSearch
 from opensearchpy.exceptions import ConnectionError as ClusterConnectionError
 from opensearchpy.exceptions import ConnectionTimeout, NotFoundError, TransportError
 
-from search.store import SearchIndexError
+from search.store import EngineUnavailableError, SearchIndexError
 
 REQUEST_TIMEOUT = 30  # seconds for one request; a bulk request or a health wait passes its own
 RETRIES = 2  # a request that fails to connect is retried on the next host
@@ -28,10 +28,6 @@ TERMS_FIELD = {"title": "title_terms", "body": "body_terms"}
 # Index metadata (the mapping's _meta) recording what built the index, as build.json does for Whoosh.
 META_KEYS = ("schema_version", "analyzer_version", "engine_version")
 ENGINE_VERSION = "1"  # bump when the OpenSearch settings, mapping or document layout changes
-
-
-class ClusterUnavailableError(SearchIndexError):
-    """The cluster does not answer, or answers with an error that is not about our request."""
 
 
 class InvalidLocationError(SearchIndexError):
@@ -71,19 +67,19 @@ class ClusterAddress:
 
 @contextlib.contextmanager
 def answering(address: ClusterAddress) -> Iterator[None]:
-    """Turn the client's connection and server errors into ClusterUnavailableError with a message for a
+    """Turn the client's connection and server errors into EngineUnavailableError with a message for a
     person (a missing index is the caller's to handle: NotFoundError passes through)."""
     try:
         yield
     except NotFoundError:
         raise
     except (ClusterConnectionError, ConnectionTimeout) as error:
-        raise ClusterUnavailableError(
+        raise EngineUnavailableError(
             f"the OpenSearch cluster at {', '.join(address.hosts)} does not answer ({_reason(error)}): "
             "start it (`make cluster` starts a local one) or check the --index URL"
         ) from None
     except TransportError as error:
-        raise ClusterUnavailableError(
+        raise EngineUnavailableError(
             f"the OpenSearch cluster at {', '.join(address.hosts)} refused a request for "
             f"{address.alias} ({error.status_code}: {_reason(error)})"
         ) from None
