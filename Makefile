@@ -8,7 +8,7 @@ INDEX  ?= var/index
 # The real click-id corpus when it sits beside the project, else the sample the project ships.
 CORPUS ?= $(firstword $(wildcard ../shared/data/click-id/corpus.jsonl) sample/articles.jsonl)
 
-.PHONY: run test lint reindex browser clean
+.PHONY: run test lint reindex browser clean cluster cluster-stop
 
 run: $(INDEX).built  ## set up, index CORPUS (once per change of CORPUS) and serve the page
 	$(PY) -m web --index $(INDEX) --host $(HOST) --port $(PORT)
@@ -40,6 +40,15 @@ browser:  ## Debian's Chromium for the real-browser tests (playwright cannot dow
 	@command -v chromium >/dev/null || { \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# A local 3-node OpenSearch 2.19 cluster (HTTP 9200-9202), built from Maven Central jars: cluster/README.md.
+# NODES=node-1 starts (or stops) only that node; WIPE=1 on cluster-stop also deletes the nodes' data.
+NODES ?=
+cluster:  ## start the nodes that are down and wait for green
+	$(PYTHON) cluster/cluster.py start $(NODES)
+
+cluster-stop:  ## stop the nodes (SIGTERM, SIGKILL after 20 s)
+	$(PYTHON) cluster/cluster.py stop $(NODES) $(if $(filter 1,$(WIPE)),--wipe)
 
 clean:
 	rm -rf var $(VENV) build *.egg-info
