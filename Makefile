@@ -8,7 +8,7 @@ INDEX  ?= var/index
 # The real click-id corpus when it sits beside the project, else the sample the project ships.
 CORPUS ?= $(firstword $(wildcard ../shared/data/click-id/corpus.jsonl) sample/articles.jsonl)
 
-.PHONY: run test lint reindex browser clean cluster cluster-stop
+.PHONY: run test test-whoosh lint reindex browser clean cluster cluster-stop
 
 run: $(INDEX).built  ## set up, index CORPUS (once per change of CORPUS) and serve the page
 	$(PY) -m web --index $(INDEX) --host $(HOST) --port $(PORT)
@@ -21,10 +21,15 @@ $(INDEX).built: $(CORPUS) $(VENV)/.installed
 	$(PY) indexer.py build --index $(INDEX) $(CORPUS)
 	@echo "$(CORPUS)" > $@
 
-test: $(VENV)/.installed-test browser  ## set up and run the linter and every test
+test: $(VENV)/.installed-test browser cluster  ## set up and run the linter and every test, both engines
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
+
+test-whoosh: $(VENV)/.installed-test browser  ## the same without OpenSearch: no Java, no cluster
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest -m "not opensearch"
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

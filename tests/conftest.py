@@ -83,8 +83,10 @@ def live_server(sample_index: Path) -> Iterator[str]:
         yield url
 
 
-# The engines every query-path test runs on: the embedded Whoosh index and a real OpenSearch cluster.
-ENGINES = ("whoosh", "opensearch")
+# The engines every query-path test runs on: the embedded Whoosh index and a real OpenSearch cluster
+# (`pytest -m "not opensearch"` runs the Whoosh-only suite).
+ENGINE_NAMES = ("whoosh", "opensearch")
+ENGINES = ("whoosh", pytest.param("opensearch", marks=pytest.mark.opensearch))
 CLUSTER_URL = os.environ.get("BERITA_TEST_CLUSTER", "http://127.0.0.1:9200")
 
 

@@ -85,7 +85,7 @@ def _field(fieldname: str) -> str:
 
 
 def _field_boost(schema: Schema, fieldname: str) -> float:
-    return schema[fieldname].field_boost if fieldname in schema else 1.0
+    return schema[fieldname].format.field_boost if fieldname in schema else 1.0
 
 
 def _term(fieldname: str, text: str | bytes, boost: float = 1.0) -> dict:
