@@ -5,8 +5,9 @@ The pipeline is ``IndonesianTokenizer() | IndonesianWordFilter()``:
 1. The tokenizer finds words with one regular expression: hyphenated words stay whole ("anak-anak"),
    apostrophes stay inside words ("Jum'at"), digit groups stay whole ("9/4/2019", "2.500", "Rp10.000"),
    dotted abbreviations stay whole ("A.M."). Before matching it repairs UTF-8 text that was decoded as Mac
-   Roman ("‚Äú" -> "“", "¬†" -> no-break space, "Nestl√©" -> "Nestlé"), as found in the click-id bodies,
-   padding each repair with zero-width spaces so every character offset still points into the stored text.
+   Roman ("‚Äú" -> "“", "¬†" -> no-break space, "Nestl√©" -> "Nestlé"), as found in the click-id bodies
+   (search/text.py), padding each repair with zero-width spaces so every character offset still points
+   into the stored text.
 2. The filter turns each word into index terms through a per-process cache keyed by the raw word, so the
    work below runs once per distinct word: Unicode normalisation (NFKD with accents dropped, so
    "Nestlé" = "nestle"; zero-width characters, apostrophes and underscores removed; lower case), the
@@ -60,6 +61,8 @@ from typing import Any
 from whoosh.analysis import Filter, Token, Tokenizer
 from whoosh.fields import TEXT
 
+from search.text import repair_mojibake
+
 # Bump whenever the terms produced for some text change: indexes record it and refuse a mismatch.
 ANALYZER_VERSION = "2"
 
@@ -80,37 +83,6 @@ _WORD_RE = re.compile(
     rf"\w[\w{_INVISIBLE}]*"
     rf"(?:(?=[-'’`.,/:])(?:['’`][{_INVISIBLE}]*|-|(?<=\d)[.,/:]|(?<=\b\w)\.(?=\w\b))(?=\w)[\w{_INVISIBLE}]+)*"
 )
-
-
-def _mojibake_pattern() -> re.Pattern[str]:
-    """UTF-8 sequences read as Mac Roman: a lead byte for Latin-1 symbols, Latin letters, Arabic or general
-    punctuation, then continuation bytes. Leads that are common punctuation themselves (“ ” ‘ ’ —) are left
-    out so that real text such as "d’état" is never touched."""
-
-    def mac(byte_values: range | list[int]) -> str:
-        return re.escape(bytes(byte_values).decode("mac_roman"))
-
-    follow = f"[{mac(range(0x80, 0xC0))}]"
-    two_byte_leads = mac([0xC2, 0xC3, 0xC4, 0xC5, 0xD8, 0xD9])
-    return re.compile(f"[{two_byte_leads}]{follow}|{mac([0xE2])}{follow}{follow}")
-
-
-_MOJIBAKE_RE = _mojibake_pattern()
-
-
-def _repair_mojibake(match: re.Match[str]) -> str:
-    """The character the bytes meant, padded with zero-width spaces to the same length."""
-    bad = match.group()
-    try:
-        good = bad.encode("mac_roman").decode("utf-8")
-    except UnicodeError:
-        return bad
-    return good + "\u200b" * (len(bad) - len(good))
-
-
-def repair_mojibake(text: str) -> str:
-    """Undo UTF-8-read-as-Mac-Roman without moving any character: "kata‚Äù" -> "kata”" plus 2 zero-widths."""
-    return _MOJIBAKE_RE.sub(_repair_mojibake, text)
 
 
 # --- Normalisation and stop words ------------------------------------------------------------------
@@ -237,7 +209,7 @@ def prime_stem_cache(texts: Iterable[str], processes: int = 1) -> int:
     """
     raws: set[str] = set()
     for text in texts:
-        raws.update(_WORD_RE.findall(repair_mojibake(text)))
+        raws.update(_WORD_RE.findall(repair_mojibake(text, keep_offsets=True)))
     raws.difference_update(_WORDS)
     before = len(_STEMS)
     if processes <= 1 or len(raws) < 1000:
@@ -383,7 +355,7 @@ class IndonesianTokenizer(Tokenizer):
                 t.startchar, t.endchar = start_char, start_char + len(value)
             yield t
         elif chars or keeporiginal:
-            for match in _WORD_RE.finditer(repair_mojibake(value)):
+            for match in _WORD_RE.finditer(repair_mojibake(value, keep_offsets=True)):
                 t.text = match.group()
                 if keeporiginal:
                     t.original = t.text
@@ -395,7 +367,7 @@ class IndonesianTokenizer(Tokenizer):
                     t.endchar = start_char + match.end()
                 yield t
         else:  # the indexing path: findall skips building match objects
-            for text in _WORD_RE.findall(repair_mojibake(value)):
+            for text in _WORD_RE.findall(repair_mojibake(value, keep_offsets=True)):
                 t.text = text
                 t.pos = pos
                 pos += 1

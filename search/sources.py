@@ -21,6 +21,7 @@ from pathlib import Path
 from search.article import Article, article_id
 from search.dates import WIB, ZONES, find_date
 from search.extract import ExtractError, extract_html, extract_text_dump, outlet_name, title_from_body
+from search.text import repair_mojibake
 
 MAX_TEXT_BYTES = 10 * 1024 * 1024
 MAX_JSON_ARRAY_BYTES = 512 * 1024 * 1024
@@ -344,8 +345,6 @@ def record_datetime(date: str | None, time: str | None = None) -> str | None:
     )
 
 
-# Mojibake: UTF-8 bytes read as Mac Roman ("‚Äù" for ”, "¬†" for a no-break space) or as cp1252 ("â€™").
-_MOJIBAKE_RUN = re.compile(r"[^\x00-\x7f]{2,}")
 # A comma that joins two paragraphs: after a sentence's end ("dia.,Next", 'katanya.",Next', "jam. ,Race").
 # The pattern starts with the comma so that the regex engine can skip ahead quickly (22,922 bodies).
 _PARAGRAPH_JOIN = re.compile(r",(?:(?<=[.!?\"”],)|(?<=[.!?\"”] ,)),*\s*(?=[\"“A-Z0-9])")
@@ -362,7 +361,7 @@ def clean_export_body(text: str) -> str:
     >>> clean_export_body("- Polisi menangkap dua orang.,¬†Keduanya diperiksa.")
     'Polisi menangkap dua orang.\n\nKeduanya diperiksa.'
     """
-    text = fix_mojibake(text)
+    text = repair_mojibake(text)
     for odd in _ODD_SPACES:
         if odd in text:
             text = text.replace(odd, " ")
@@ -371,22 +370,7 @@ def clean_export_body(text: str) -> str:
     return "\n\n".join(p.strip() for p in text.split("\n") if p.strip(" ,"))
 
 
-def fix_mojibake(text: str) -> str:
-    """Re-decode runs of UTF-8 that were read as Mac Roman or cp1252 ("‚Äú" -> "“"); other text is kept."""
-    return text if text.isascii() else _MOJIBAKE_RUN.sub(_unmangle, text)
-
-
-def _unmangle(match: re.Match[str]) -> str:
-    run = match.group()
-    for wrong in ("mac_roman", "cp1252"):
-        try:
-            return run.encode(wrong).decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            continue
-    return run
-
-
 def _clean_inline(text: str | None) -> str:
     if not text:
         return ""
-    return " ".join(fix_mojibake(text).split())
+    return " ".join(repair_mojibake(text).split())
