@@ -15,11 +15,11 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from search.article import Article, article_id
-from search.dates import WIB, ZONES, find_date
+from search.dates import WIB, ZONES, ParsedDate, find_date
 from search.extract import ExtractError, extract_html, extract_text_dump, outlet_name, title_from_body
 from search.text import repair_mojibake
 
@@ -327,10 +327,18 @@ _TIME_ONLY = re.compile(
 def record_datetime(date: str | None, time: str | None = None) -> str | None:
     """ISO 8601 from a date field and an optional separate time field ("2019-09-10" + "21:48 WIB").
 
-    A stamp in another zone (UTC, or Unix seconds/milliseconds) is shown in WIB, like the pages' dates."""
+    A stamp in another zone (UTC, or Unix seconds/milliseconds) is shown in WIB, like the pages' dates.
+
+    >>> record_datetime("2019-09-10", "21:48 WITA")
+    '2019-09-10T21:48:00+08:00'
+    >>> record_datetime("1568126880")
+    '2019-09-10T21:48:00+07:00'
+    """
     if date and date.isdigit() and len(date) in (10, 13):
         seconds = int(date) / (1000 if len(date) == 13 else 1)
-        return datetime.fromtimestamp(seconds, timezone(timedelta(hours=7))).isoformat(timespec="seconds")
+        utc = datetime.fromtimestamp(seconds, UTC)
+        stamp = ParsedDate(utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second, ZONES["utc"])
+        return stamp.in_indonesian_time().iso()
     parsed = find_date(date)
     if parsed is None:
         return None
@@ -338,11 +346,9 @@ def record_datetime(date: str | None, time: str | None = None) -> str | None:
     clock = _TIME_ONLY.match(time.strip()) if time and not parsed.has_time else None
     if clock is None:
         return parsed.iso()
+    hour, minute, second = int(clock["hour"]), int(clock["minute"]), int(clock["second"] or 0)
     zone = ZONES.get((clock["zone"] or "").lower(), WIB)
-    return (
-        f"{parsed.year:04d}-{parsed.month:02d}-{parsed.day:02d}T{int(clock['hour']):02d}:{clock['minute']}:"
-        f"{clock['second'] or '00'}{zone}"
-    )
+    return ParsedDate(parsed.year, parsed.month, parsed.day, hour, minute, second, zone).iso()
 
 
 # A comma that joins two paragraphs: after a sentence's end ("dia.,Next", 'katanya.",Next', "jam. ,Race").
