@@ -24,11 +24,9 @@ position: the stem ("bekas") and the surface form ("bekasi"). A query word goes 
 becomes Or(stem, surface) (the fields use multitoken_query="or"), so "bekasi" finds every inflection of the
 stem but ranks articles that contain the exact word above those that only share the stem; the same holds
 for any word, named in a test or not, and for lowercase queries. It also keeps apart what Sastrawi merges
-in ordinary words (pemerintah/perintah). The cost, measured on the click-id corpus (bench/bench_analyzer.py):
-38% more (document, term) postings in the body (3.09M against 2.23M with stems only), which made a
-single-process Whoosh build of 5,000 articles take 23% more CPU and its index 30% more disk. No cheaper
-subset keeps the guarantee: the damage comes from every affix (Bekasi -i, perbankan -kan, Maluku -ku,
-Pemalang pe-, Kediri ke-, penyelidikan pe-...-kan).
+in ordinary words (pemerintah/perintah). The cost is more postings, a slower build and a larger index (see
+"Measured" in the README). No cheaper subset keeps the guarantee: the damage comes from every affix
+(Bekasi -i, perbankan -kan, Maluku -ku, Pemalang pe-, Kediri ke-, penyelidikan pe-...-kan).
 
 Phrases. Whoosh analyses a quoted phrase with ``field.tokenize(text, mode="query")`` and expects one term
 per position; the surface terms would break that. In query mode the filter therefore yields the stem only,
@@ -41,9 +39,10 @@ Highlighting re-analyses stored text in index mode: stem and surface tokens carr
 endchar, so "dibakar" and "Kebakaran" are marked for a query "kebakaran".
 
 Spelling. The filter is not marked is_morph (Whoosh's no_morph mode would skip normalisation along with
-stemming); the field lexicon already holds every surface form next to the stems, so a spelling corrector
-reads the field itself: ``reader.corrector("body").suggest(word.lower(), ...)``; no separate spell_ field is
-written.
+stemming), so no separate spell_ field is written: the field is its own spelling field, and its lexicon
+already holds every surface form next to the stems. search/query.py suggests a correction for a rare query
+word by walking each segment's term automaton over that lexicon for words one or two edits away
+(``terms_within``) and choosing a far more frequent one.
 """
 
 from __future__ import annotations
@@ -52,7 +51,7 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from functools import cache
 from itertools import islice
 from pathlib import Path
@@ -198,40 +197,6 @@ def load_stem_cache(path: str | os.PathLike[str]) -> int:
             _STEMS[word] = stemmed
             loaded += 1
     return loaded
-
-
-def prime_stem_cache(texts: Iterable[str], processes: int = 1) -> int:
-    """Analyse every distinct word of `texts` ahead of indexing; returns how many new stems that took.
-
-    Index worker processes forked afterwards start with every stem, and save_stem_cache can keep them for
-    the next build (stems computed inside Whoosh's workers die with them). With processes > 1 the
-    distinct words are shared out to a process pool: Sastrawi, ~8k words/s, is the whole cost of a cold run.
-    """
-    raws: set[str] = set()
-    for text in texts:
-        raws.update(_WORD_RE.findall(repair_mojibake(text, keep_offsets=True)))
-    raws.difference_update(_WORDS)
-    before = len(_STEMS)
-    if processes <= 1 or len(raws) < 1000:
-        _analyse_all(raws)
-        return len(_STEMS) - before
-    from concurrent.futures import ProcessPoolExecutor
-
-    ordered = sorted(raws)
-    chunks = [ordered[i :: processes * 4] for i in range(processes * 4)]
-    with ProcessPoolExecutor(max_workers=processes) as pool:
-        for stems in pool.map(_analyse_all, chunks):
-            for word, stemmed in stems.items():
-                _STEMS.put(word, stemmed)
-    return len(_STEMS) - before
-
-
-def _analyse_all(raws: Iterable[str]) -> dict[str, str]:
-    """Analyse `raws` into this process's caches; returns the stems that were new here."""
-    known = set(_STEMS)
-    for raw in raws:
-        analyse_word(raw)
-    return {word: stemmed for word, stemmed in _STEMS.items() if word not in known}
 
 
 def clear_caches() -> None:

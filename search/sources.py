@@ -352,7 +352,7 @@ def record_datetime(date: str | None, time: str | None = None) -> str | None:
 
 
 # A comma that joins two paragraphs: after a sentence's end ("dia.,Next", 'katanya.",Next', "jam. ,Race").
-# The pattern starts with the comma so that the regex engine can skip ahead quickly (22,922 bodies).
+# The pattern starts with the comma so that the regex engine can skip ahead quickly.
 _PARAGRAPH_JOIN = re.compile(r",(?:(?<=[.!?\"”],)|(?<=[.!?\"”] ,)),*\s*(?=[\"“A-Z0-9])")
 _ODD_SPACES = ("\t", "\u00a0", "\u200b", "\u200e", "\u200f", "\ufeff")
 _SPACE_RUN = re.compile(r"  +")

@@ -28,6 +28,9 @@ from search.analysis import (
     stopwords,
     text_field,
 )
+from search.indexing import build_index
+from search.reader import open_current
+from search.store import STEM_CACHE
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "analysis"
@@ -230,27 +233,18 @@ def test_a_stale_or_broken_stem_cache_loads_nothing(tmp_path):
     assert stem("bekasi") == "bekas"
 
 
-def test_priming_fills_the_cache_from_texts():
+def test_stems_from_the_index_writer_processes_equal_stems_computed_alone(tmp_path):
+    corpus = REPO / "tests" / "fixtures" / "indexing" / "articles.jsonl"
     analysis.clear_caches()
-    assert analysis.prime_stem_cache(["Kebakaran hutan di Riau", "Warga Bekasi mengungsi"]) == 6
-    assert analysis.cached_stems()["mengungsi"] == "ungsi"
-
-
-def test_priming_with_a_process_pool_gives_the_same_stems():
-    roots = ["bakar", "bangun", "tangkap", "periksa", "kembang", "aman", "ungsi", "dampak", "lonjak", "duga"]
-    words = [
-        p + r + s
-        for p in ("me", "di", "ter", "pe", "ke", "ber")
-        for r in roots
-        for s in ("", "kan", "an", "i")
-    ]
-    texts = [f"{' '.join(words)} {n}x{word}" for n, word in enumerate(words)]  # > 1000 distinct tokens
+    build_index(tmp_path / "ix", [corpus])  # stems computed in the writer's worker processes, then gathered
     analysis.clear_caches()
-    assert analysis.prime_stem_cache(texts) > 200
-    alone = analysis.cached_stems()
+    assert load_stem_cache(tmp_path / "ix" / STEM_CACHE) > 50
+    from_the_build = analysis.cached_stems()
     analysis.clear_caches()
-    assert analysis.prime_stem_cache(texts, processes=2) == len(alone)
-    assert analysis.cached_stems() == alone
+    with open_current(tmp_path / "ix").searcher() as searcher:
+        for stored in searcher.all_stored_fields():
+            index_terms(f"{stored['title']}\n{stored['body']}")
+    assert from_the_build == analysis.cached_stems()
 
 
 # --- A real index on disk ----------------------------------------------------------------------------------
