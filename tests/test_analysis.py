@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import REPO, SHARED_DATA
 from whoosh import index
 from whoosh.fields import ID, Schema
 from whoosh.highlight import WholeFragmenter
@@ -32,9 +33,8 @@ from search.indexing import build_index
 from search.reader import open_current
 from search.store import STEM_CACHE
 
-REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "analysis"
-STEMMER_PAIRS = REPO.parent / "shared" / "data" / "stemmer" / "sastrawi_test_pairs.tsv"
+STEMMER_PAIRS = SHARED_DATA / "stemmer" / "sastrawi_test_pairs.tsv"
 
 
 def tokens(text: str, **options) -> list[tuple[str, int, str]]:

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import REPO, run_indexer
 from whoosh.index import open_dir
 from whoosh.query import Term
 
@@ -29,7 +30,6 @@ from search.store import (
     generation_dir,
     writer_lock,
 )
-from tests.conftest import REPO, run_indexer
 
 FIXTURES = REPO / "tests" / "fixtures" / "indexing"
 ARTICLES = (

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import serving
+from helpers import serving
 
 from search.indexing import build_index
 from web import create_app
