@@ -8,6 +8,15 @@ from pathlib import Path
 import pytest
 from helpers import SAMPLE_CORPUS, SHARED_DATA, run_indexer, serving
 
+from search import analysis
+
+
+@pytest.fixture(autouse=True)
+def cold_analysis_caches() -> None:
+    """Every test starts with no cached words or stems, as a fresh process does: what a test finds in the
+    caches, it computed or loaded itself, whatever ran before it."""
+    analysis.clear_caches()
+
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:

@@ -192,7 +192,6 @@ def test_inflections_share_one_stem():
 
 
 def test_each_distinct_word_is_stemmed_once(monkeypatch):
-    analysis.clear_caches()
     calls = []
     real = analysis._sastrawi().stem_word
     monkeypatch.setattr(analysis._sastrawi(), "stem_word", lambda word: calls.append(word) or real(word))
@@ -209,7 +208,6 @@ def test_stem_cache_is_bounded():
 
 
 def test_stem_cache_survives_a_round_trip_through_a_file(tmp_path):
-    analysis.clear_caches()
     index_terms("pembangunan jembatan")
     saved = save_stem_cache(tmp_path / "stems.json")
     assert saved == 2
@@ -225,7 +223,6 @@ def test_a_stale_or_broken_stem_cache_loads_nothing(tmp_path):
     broken.write_text("{not json")
     odd = tmp_path / "odd.json"
     odd.write_text(json.dumps({"tag": analysis.stem_cache_tag(), "stems": ["bekasi", "wrong"]}))
-    analysis.clear_caches()
     assert load_stem_cache(stale) == 0
     assert load_stem_cache(broken) == 0
     assert load_stem_cache(odd) == 0
@@ -235,7 +232,6 @@ def test_a_stale_or_broken_stem_cache_loads_nothing(tmp_path):
 
 def test_stems_from_the_index_writer_processes_equal_stems_computed_alone(tmp_path):
     corpus = REPO / "tests" / "fixtures" / "indexing" / "articles.jsonl"
-    analysis.clear_caches()
     build_index(tmp_path / "ix", [corpus])  # stems computed in the writer's worker processes, then gathered
     analysis.clear_caches()
     assert load_stem_cache(tmp_path / "ix" / STEM_CACHE) > 50

@@ -195,7 +195,6 @@ def test_repeated_updates_do_not_pile_up_segments(tmp_path: Path) -> None:
 
 def test_stems_computed_by_the_writer_processes_are_kept_for_the_next_build(tmp_path: Path) -> None:
     index_dir = tmp_path / "ix"
-    analysis.clear_caches()
     build_index(index_dir, [ARTICLES])  # the stemming happens in the writer's worker processes
 
     stems_gathered = analysis.cache_sizes()["stems"]
