@@ -361,7 +361,7 @@ _LEADING_JUNK = re.compile(r"^[,\s]*(?:[-–—]+(?=[\s,])[\s,]*)?")
 
 
 def clean_export_body(text: str) -> str:
-    """Repair an exported body: mojibake and no-break spaces to plain text, paragraphs joined with ","
+    r"""Repair an exported body: mojibake and no-break spaces to plain text, paragraphs joined with ","
     (as in CLICK-ID: 'sentence.,Next sentence') split back into paragraphs.
 
     >>> clean_export_body("- Polisi menangkap dua orang.,¬†Keduanya diperiksa.")
