@@ -204,6 +204,7 @@ def test_server_keeps_answering_through_rebuilds_and_then_serves_the_new_index(t
     assert statuses and set(statuses) == {200}
 
 
+@pytest.mark.slow
 def test_eight_concurrent_clients_for_twenty_seconds_get_no_errors(index_dir):
     queries = [
         "kebakaran hutan",
