@@ -3,6 +3,9 @@
     .venv/bin/python bench/eval_ranking.py build [--corpus FILE] [--workdir var/eval]   # both indexes
     .venv/bin/python bench/eval_ranking.py pool [QUERY...]    # candidates to judge: both top-10s, merged
     .venv/bin/python bench/eval_ranking.py score              # nDCG@10 per query and the mean
+    .venv/bin/python bench/eval_ranking.py score --engine DIR --engine http://127.0.0.1:9200/ALIAS
+                                        # the product on each index location (a Whoosh folder or an
+                                        # OpenSearch alias), and how many of each query's top 10 they share
 
 Both indexes hold the same articles (the whole click-id corpus by default). "Stemming on" is the product's
 index, built by search.indexing.build_index. "Stemming off" swaps the title and body analyser for a plain
@@ -31,8 +34,9 @@ from whoosh.analysis import LowercaseFilter, RegexTokenizer, StopFilter  # noqa:
 from whoosh.fields import TEXT, Schema  # noqa: E402
 
 from search.analysis import stopwords  # noqa: E402
+from search.backend import open_location  # noqa: E402
 from search.indexing import build_index  # noqa: E402
-from search.query import Engine  # noqa: E402
+from search.query import Engine, SearchService  # noqa: E402
 from search.reader import open_current  # noqa: E402
 from search.request import SearchRequest  # noqa: E402
 from search.schema import TITLE_BOOST, article_document, make_schema  # noqa: E402
@@ -76,6 +80,11 @@ def engines(workdir: Path) -> dict[str, Engine]:
     }
 
 
+def located(locations: list[str]) -> dict[str, Engine]:
+    """The product's engine over each index location: a Whoosh folder or an OpenSearch URL with alias."""
+    return {location: SearchService(open_location(location)).engine() for location in locations}
+
+
 def load_queries() -> list[dict]:
     return [json.loads(line) for line in QUERIES.read_text(encoding="utf-8").splitlines() if line.strip()]
 
@@ -92,21 +101,44 @@ def ndcg(ranking: list[str], grades: dict[str, int]) -> float:
     return dcg([grades.get(doc, 0) for doc in ranking]) / ideal if ideal else 0.0
 
 
-def score(workdir: Path) -> None:
-    systems = engines(workdir)
+def score(workdir: Path, locations: list[str]) -> None:
+    """nDCG@10 per query for each system; with several --engine locations, also the top-10 overlap of
+    each later location with the first (how many articles both rank in their top 10, in any order)."""
+    systems = located(locations) if locations else engines(workdir)
+    names = {name: f"#{number}" for number, name in enumerate(systems, 1)} if locations else None
+    if names:
+        for name, label in names.items():
+            print(f"{label}: {name}")
+    label = names.get if names else (lambda name: name)
+    others = list(systems)[1:] if locations else []
     totals = dict.fromkeys(systems, 0.0)
+    shared = dict.fromkeys(others, 0)
+    same_order = dict.fromkeys(others, 0)
     queries = load_queries()
-    print(f"{'query':40} " + " ".join(f"{name:>13}" for name in systems))
+    print(
+        f"{'query':40} "
+        + " ".join(f"{label(name):>13}" for name in systems)
+        + "".join(f" {'top10 #1&' + label(name)[1:]:>11}" for name in others)
+    )
     for entry in queries:
-        values = {
-            name: ndcg(ranked_ids(engine, entry["query"]), entry["grades"])
-            for name, engine in systems.items()
-        }
+        rankings = {name: ranked_ids(engine, entry["query"]) for name, engine in systems.items()}
+        values = {name: ndcg(ranking, entry["grades"]) for name, ranking in rankings.items()}
         for name, value in values.items():
             totals[name] += value
-        print(f"{entry['query'][:40]:40} " + " ".join(f"{values[name]:13.3f}" for name in systems))
+        first = rankings[next(iter(systems))]
+        overlap = ""
+        for name in others:
+            common = len(set(first) & set(rankings[name]))
+            shared[name] += common
+            same_order[name] += first == rankings[name]
+            overlap += f" {common:>8}/{max(len(first), len(rankings[name])):<2}"
+        print(f"{entry['query'][:40]:40} " + " ".join(f"{values[name]:13.3f}" for name in systems) + overlap)
     print(f"{'mean nDCG@10 over ' + str(len(queries)) + ' queries':40} "
-          + " ".join(f"{totals[name] / len(queries):13.3f}" for name in systems))  # fmt: skip
+          + " ".join(f"{totals[name] / len(queries):13.3f}" for name in systems)
+          + "".join(f" {shared[name] / len(queries):>11.1f}" for name in others))  # fmt: skip
+    for name in others:
+        print(f"#1 and {label(name)}: the same top 10 in the same order for {same_order[name]} of "
+              f"{len(queries)} queries")  # fmt: skip
 
 
 def pool(workdir: Path, only: list[str]) -> None:
@@ -134,13 +166,21 @@ def main() -> None:
     parser.add_argument("queries", nargs="*", help="pool: only these queries")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--workdir", type=Path, default=REPO / "var" / "eval")
+    parser.add_argument(
+        "--engine",
+        action="append",
+        default=[],
+        metavar="LOCATION",
+        help="score: the product on this index folder or OpenSearch URL instead of the two workdir indexes "
+        "(repeat to compare engines; the top-10 overlap is against the first)",
+    )
     args = parser.parse_args()
     if args.command == "build":
         build(args.corpus, args.workdir)
     elif args.command == "pool":
         pool(args.workdir, args.queries)
     else:
-        score(args.workdir)
+        score(args.workdir, args.engine)
 
 
 if __name__ == "__main__":

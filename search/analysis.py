@@ -5,8 +5,9 @@ The pipeline is ``IndonesianTokenizer() | IndonesianWordFilter()``:
 1. The tokenizer finds words with one regular expression: hyphenated words stay whole ("anak-anak"),
    apostrophes stay inside words ("Jum'at"), digit groups stay whole ("9/4/2019", "2.500", "Rp10.000"),
    dotted abbreviations stay whole ("A.M."). Before matching it repairs UTF-8 text that was decoded as Mac
-   Roman ("‚Äú" -> "“", "¬†" -> no-break space, "Nestl√©" -> "Nestlé"), as found in the click-id bodies,
-   padding each repair with zero-width spaces so every character offset still points into the stored text.
+   Roman ("‚Äú" -> "“", "¬†" -> no-break space, "Nestl√©" -> "Nestlé"), as found in the click-id bodies
+   (search/text.py), padding each repair with zero-width spaces so every character offset still points
+   into the stored text.
 2. The filter turns each word into index terms through a per-process cache keyed by the raw word, so the
    work below runs once per distinct word: Unicode normalisation (NFKD with accents dropped, so
    "Nestlé" = "nestle"; zero-width characters, apostrophes and underscores removed; lower case), the
@@ -23,11 +24,9 @@ position: the stem ("bekas") and the surface form ("bekasi"). A query word goes 
 becomes Or(stem, surface) (the fields use multitoken_query="or"), so "bekasi" finds every inflection of the
 stem but ranks articles that contain the exact word above those that only share the stem; the same holds
 for any word, named in a test or not, and for lowercase queries. It also keeps apart what Sastrawi merges
-in ordinary words (pemerintah/perintah). The cost, measured on the click-id corpus (bench/bench_analyzer.py):
-38% more (document, term) postings in the body (3.09M against 2.23M with stems only), which made a
-single-process Whoosh build of 5,000 articles take 23% more CPU and its index 30% more disk. No cheaper
-subset keeps the guarantee: the damage comes from every affix (Bekasi -i, perbankan -kan, Maluku -ku,
-Pemalang pe-, Kediri ke-, penyelidikan pe-...-kan).
+in ordinary words (pemerintah/perintah). The cost is more postings, a slower build and a larger index (see
+"Measured" in the README). No cheaper subset keeps the guarantee: the damage comes from every affix
+(Bekasi -i, perbankan -kan, Maluku -ku, Pemalang pe-, Kediri ke-, penyelidikan pe-...-kan).
 
 Phrases. Whoosh analyses a quoted phrase with ``field.tokenize(text, mode="query")`` and expects one term
 per position; the surface terms would break that. In query mode the filter therefore yields the stem only,
@@ -40,9 +39,10 @@ Highlighting re-analyses stored text in index mode: stem and surface tokens carr
 endchar, so "dibakar" and "Kebakaran" are marked for a query "kebakaran".
 
 Spelling. The filter is not marked is_morph (Whoosh's no_morph mode would skip normalisation along with
-stemming); the field lexicon already holds every surface form next to the stems, so a spelling corrector
-reads the field itself: ``reader.corrector("body").suggest(word.lower(), ...)``; no separate spell_ field is
-written.
+stemming), so no separate spell_ field is written: the field is its own spelling field, and its lexicon
+already holds every surface form next to the stems. search/query.py suggests a correction for a rare query
+word by walking each segment's term automaton over that lexicon for words one or two edits away
+(``terms_within``) and choosing a far more frequent one.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from functools import cache
 from itertools import islice
 from pathlib import Path
@@ -59,6 +59,8 @@ from typing import Any
 
 from whoosh.analysis import Filter, Token, Tokenizer
 from whoosh.fields import TEXT
+
+from search.text import repair_mojibake
 
 # Bump whenever the terms produced for some text change: indexes record it and refuse a mismatch.
 ANALYZER_VERSION = "2"
@@ -80,37 +82,6 @@ _WORD_RE = re.compile(
     rf"\w[\w{_INVISIBLE}]*"
     rf"(?:(?=[-'’`.,/:])(?:['’`][{_INVISIBLE}]*|-|(?<=\d)[.,/:]|(?<=\b\w)\.(?=\w\b))(?=\w)[\w{_INVISIBLE}]+)*"
 )
-
-
-def _mojibake_pattern() -> re.Pattern[str]:
-    """UTF-8 sequences read as Mac Roman: a lead byte for Latin-1 symbols, Latin letters, Arabic or general
-    punctuation, then continuation bytes. Leads that are common punctuation themselves (“ ” ‘ ’ —) are left
-    out so that real text such as "d’état" is never touched."""
-
-    def mac(byte_values: range | list[int]) -> str:
-        return re.escape(bytes(byte_values).decode("mac_roman"))
-
-    follow = f"[{mac(range(0x80, 0xC0))}]"
-    two_byte_leads = mac([0xC2, 0xC3, 0xC4, 0xC5, 0xD8, 0xD9])
-    return re.compile(f"[{two_byte_leads}]{follow}|{mac([0xE2])}{follow}{follow}")
-
-
-_MOJIBAKE_RE = _mojibake_pattern()
-
-
-def _repair_mojibake(match: re.Match[str]) -> str:
-    """The character the bytes meant, padded with zero-width spaces to the same length."""
-    bad = match.group()
-    try:
-        good = bad.encode("mac_roman").decode("utf-8")
-    except UnicodeError:
-        return bad
-    return good + "\u200b" * (len(bad) - len(good))
-
-
-def repair_mojibake(text: str) -> str:
-    """Undo UTF-8-read-as-Mac-Roman without moving any character: "kata‚Äù" -> "kata”" plus 2 zero-widths."""
-    return _MOJIBAKE_RE.sub(_repair_mojibake, text)
 
 
 # --- Normalisation and stop words ------------------------------------------------------------------
@@ -226,40 +197,6 @@ def load_stem_cache(path: str | os.PathLike[str]) -> int:
             _STEMS[word] = stemmed
             loaded += 1
     return loaded
-
-
-def prime_stem_cache(texts: Iterable[str], processes: int = 1) -> int:
-    """Analyse every distinct word of `texts` ahead of indexing; returns how many new stems that took.
-
-    Index worker processes forked afterwards start with every stem, and save_stem_cache can keep them for
-    the next build (stems computed inside Whoosh's workers die with them). With processes > 1 the
-    distinct words are shared out to a process pool: Sastrawi, ~8k words/s, is the whole cost of a cold run.
-    """
-    raws: set[str] = set()
-    for text in texts:
-        raws.update(_WORD_RE.findall(repair_mojibake(text)))
-    raws.difference_update(_WORDS)
-    before = len(_STEMS)
-    if processes <= 1 or len(raws) < 1000:
-        _analyse_all(raws)
-        return len(_STEMS) - before
-    from concurrent.futures import ProcessPoolExecutor
-
-    ordered = sorted(raws)
-    chunks = [ordered[i :: processes * 4] for i in range(processes * 4)]
-    with ProcessPoolExecutor(max_workers=processes) as pool:
-        for stems in pool.map(_analyse_all, chunks):
-            for word, stemmed in stems.items():
-                _STEMS.put(word, stemmed)
-    return len(_STEMS) - before
-
-
-def _analyse_all(raws: Iterable[str]) -> dict[str, str]:
-    """Analyse `raws` into this process's caches; returns the stems that were new here."""
-    known = set(_STEMS)
-    for raw in raws:
-        analyse_word(raw)
-    return {word: stemmed for word, stemmed in _STEMS.items() if word not in known}
 
 
 def clear_caches() -> None:
@@ -383,7 +320,7 @@ class IndonesianTokenizer(Tokenizer):
                 t.startchar, t.endchar = start_char, start_char + len(value)
             yield t
         elif chars or keeporiginal:
-            for match in _WORD_RE.finditer(repair_mojibake(value)):
+            for match in _WORD_RE.finditer(repair_mojibake(value, keep_offsets=True)):
                 t.text = match.group()
                 if keeporiginal:
                     t.original = t.text
@@ -395,7 +332,7 @@ class IndonesianTokenizer(Tokenizer):
                     t.endchar = start_char + match.end()
                 yield t
         else:  # the indexing path: findall skips building match objects
-            for text in _WORD_RE.findall(repair_mojibake(value)):
+            for text in _WORD_RE.findall(repair_mojibake(value, keep_offsets=True)):
                 t.text = text
                 t.pos = pos
                 pos += 1

@@ -5,12 +5,10 @@
     >>> parse_indonesian_datetime("kata Anies di Balai Kota, Selasa (9/4/2019).")
     '2019-04-09'
 
-Why regular expressions and not dateparser: measured here, `dateparser.parse(text, languages=["id"])` costs
-about 1.1 ms a call (plus 80 ms to warm up), so the 22,922 click-id records alone would take ~25 s of the
-60 s build budget; these patterns take a few microseconds. dateparser also needs the date already cut out of
-its sentence (its `search_dates` is slower still), returns midnight when only a date is known (we must return
-a bare date then), and gave None for a real page's "Jumat , 17 February 2017, 13:16 WIB". The formats
-Indonesian outlets use are few and regular: ISO-like stamps (also malformed ones such as
+Why regular expressions and not dateparser: dateparser is about a hundred times slower (see its row under
+"Dependencies" in the README), needs the date already cut out of its sentence, returns midnight when only a
+date is known (we must return a bare date then), and missed a real page's "Jumat , 17 February 2017, 13:16
+WIB". The formats Indonesian outlets use are few and regular: ISO-like stamps (also malformed ones such as
 "2015-11-05 T10:08:58Z" and "2022-12-10T13-19-56Z"), "d Month yyyy [hh:mm] [WIB]" with Indonesian or English
 month names or abbreviations, English "Month d, yyyy" (also with a 12-hour "8:05 PM"), "d/m/yyyy" (day first)
 and RFC 2822 ("Thu, 17 Jun 2021 11:38:29 GMT").

@@ -15,12 +15,13 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from search.article import Article, article_id
-from search.dates import WIB, ZONES, find_date
+from search.dates import WIB, ZONES, ParsedDate, find_date
 from search.extract import ExtractError, extract_html, extract_text_dump, outlet_name, title_from_body
+from search.text import repair_mojibake
 
 MAX_TEXT_BYTES = 10 * 1024 * 1024
 MAX_JSON_ARRAY_BYTES = 512 * 1024 * 1024
@@ -326,10 +327,18 @@ _TIME_ONLY = re.compile(
 def record_datetime(date: str | None, time: str | None = None) -> str | None:
     """ISO 8601 from a date field and an optional separate time field ("2019-09-10" + "21:48 WIB").
 
-    A stamp in another zone (UTC, or Unix seconds/milliseconds) is shown in WIB, like the pages' dates."""
+    A stamp in another zone (UTC, or Unix seconds/milliseconds) is shown in WIB, like the pages' dates.
+
+    >>> record_datetime("2019-09-10", "21:48 WITA")
+    '2019-09-10T21:48:00+08:00'
+    >>> record_datetime("1568126880")
+    '2019-09-10T21:48:00+07:00'
+    """
     if date and date.isdigit() and len(date) in (10, 13):
         seconds = int(date) / (1000 if len(date) == 13 else 1)
-        return datetime.fromtimestamp(seconds, timezone(timedelta(hours=7))).isoformat(timespec="seconds")
+        utc = datetime.fromtimestamp(seconds, UTC)
+        stamp = ParsedDate(utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second, ZONES["utc"])
+        return stamp.in_indonesian_time().iso()
     parsed = find_date(date)
     if parsed is None:
         return None
@@ -337,17 +346,13 @@ def record_datetime(date: str | None, time: str | None = None) -> str | None:
     clock = _TIME_ONLY.match(time.strip()) if time and not parsed.has_time else None
     if clock is None:
         return parsed.iso()
+    hour, minute, second = int(clock["hour"]), int(clock["minute"]), int(clock["second"] or 0)
     zone = ZONES.get((clock["zone"] or "").lower(), WIB)
-    return (
-        f"{parsed.year:04d}-{parsed.month:02d}-{parsed.day:02d}T{int(clock['hour']):02d}:{clock['minute']}:"
-        f"{clock['second'] or '00'}{zone}"
-    )
+    return ParsedDate(parsed.year, parsed.month, parsed.day, hour, minute, second, zone).iso()
 
 
-# Mojibake: UTF-8 bytes read as Mac Roman ("‚Äù" for ”, "¬†" for a no-break space) or as cp1252 ("â€™").
-_MOJIBAKE_RUN = re.compile(r"[^\x00-\x7f]{2,}")
 # A comma that joins two paragraphs: after a sentence's end ("dia.,Next", 'katanya.",Next', "jam. ,Race").
-# The pattern starts with the comma so that the regex engine can skip ahead quickly (22,922 bodies).
+# The pattern starts with the comma so that the regex engine can skip ahead quickly.
 _PARAGRAPH_JOIN = re.compile(r",(?:(?<=[.!?\"”],)|(?<=[.!?\"”] ,)),*\s*(?=[\"“A-Z0-9])")
 _ODD_SPACES = ("\t", "\u00a0", "\u200b", "\u200e", "\u200f", "\ufeff")
 _SPACE_RUN = re.compile(r"  +")
@@ -356,13 +361,13 @@ _LEADING_JUNK = re.compile(r"^[,\s]*(?:[-–—]+(?=[\s,])[\s,]*)?")
 
 
 def clean_export_body(text: str) -> str:
-    """Repair an exported body: mojibake and no-break spaces to plain text, paragraphs joined with ","
+    r"""Repair an exported body: mojibake and no-break spaces to plain text, paragraphs joined with ","
     (as in CLICK-ID: 'sentence.,Next sentence') split back into paragraphs.
 
     >>> clean_export_body("- Polisi menangkap dua orang.,¬†Keduanya diperiksa.")
     'Polisi menangkap dua orang.\n\nKeduanya diperiksa.'
     """
-    text = fix_mojibake(text)
+    text = repair_mojibake(text)
     for odd in _ODD_SPACES:
         if odd in text:
             text = text.replace(odd, " ")
@@ -371,22 +376,7 @@ def clean_export_body(text: str) -> str:
     return "\n\n".join(p.strip() for p in text.split("\n") if p.strip(" ,"))
 
 
-def fix_mojibake(text: str) -> str:
-    """Re-decode runs of UTF-8 that were read as Mac Roman or cp1252 ("‚Äú" -> "“"); other text is kept."""
-    return text if text.isascii() else _MOJIBAKE_RUN.sub(_unmangle, text)
-
-
-def _unmangle(match: re.Match[str]) -> str:
-    run = match.group()
-    for wrong in ("mac_roman", "cp1252"):
-        try:
-            return run.encode(wrong).decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            continue
-    return run
-
-
 def _clean_inline(text: str | None) -> str:
     if not text:
         return ""
-    return " ".join(fix_mojibake(text).split())
+    return " ".join(repair_mojibake(text).split())

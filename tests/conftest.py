@@ -1,23 +1,21 @@
-"""Fixtures shared by the test modules: where the real data is, and a real server on a free loopback port."""
+"""Fixtures shared by the test modules: the real data, a sample index, and a real server on a free port."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import threading
-import urllib.request
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from helpers import SAMPLE_CORPUS, SHARED_DATA, IndexLocations, run_indexer, serving
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
-SAMPLE_CORPUS = REPO / "sample" / "articles.jsonl"
+from search import analysis
+
+
+@pytest.fixture(autouse=True)
+def cold_analysis_caches() -> None:
+    """Every test starts with no cached words or stems, as a fresh process does: what a test finds in the
+    caches, it computed or loaded itself, whatever ran before it."""
+    analysis.clear_caches()
 
 
 @pytest.fixture(scope="session")
@@ -26,17 +24,6 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"real data not found at {SHARED_DATA}: these tests need ../shared/data beside the clone")
     return SHARED_DATA
-
-
-def run_indexer(*args: str) -> subprocess.CompletedProcess:
-    """Run the real indexing command, as a user would."""
-    return subprocess.run(
-        [sys.executable, str(REPO / "indexer.py"), *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
 
 
 @pytest.fixture(scope="session")
@@ -48,85 +35,11 @@ def sample_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return index_dir
 
 
-@contextmanager
-def serving(index_dir: Path) -> Iterator[str]:
-    """`python -m web` on a free loopback port; yields its base URL.
-
-    The server's request log is drained in a thread: a full pipe would otherwise block the server.
-    """
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "web", "--index", str(index_dir), "--host", "127.0.0.1", "--port", "0"],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert proc.stdout is not None
-    try:
-        for line in proc.stdout:
-            if "http://127.0.0.1:" in line:
-                url = line[line.index("http://") :].split()[0].rstrip("/")
-                break
-        else:
-            raise RuntimeError("the server exited before printing its URL")
-        threading.Thread(target=proc.stdout.read, daemon=True).start()
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
 @pytest.fixture
 def live_server(sample_index: Path) -> Iterator[str]:
     """The real web server over the sample index; yields its base URL."""
     with serving(sample_index) as url:
         yield url
-
-
-# The engines every query-path test runs on: the embedded Whoosh index and a real OpenSearch cluster
-# (`pytest -m "not opensearch"` runs the Whoosh-only suite).
-ENGINE_NAMES = ("whoosh", "opensearch")
-ENGINES = ("whoosh", pytest.param("opensearch", marks=pytest.mark.opensearch))
-CLUSTER_URL = os.environ.get("BERITA_TEST_CLUSTER", "http://127.0.0.1:9200")
-
-
-def cluster_is_up(url: str = CLUSTER_URL) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_cluster/health", timeout=5) as answer:
-            return json.load(answer)["status"] in ("green", "yellow")
-    except (OSError, ValueError, KeyError):
-        return False
-
-
-class IndexLocations:
-    """Fresh index locations for an engine: a new folder for Whoosh, a new alias on the cluster (removed
-    with its indexes at the end of the session). Without a cluster the OpenSearch tests skip, except in
-    CI, where `.ci/run` starts one and its absence is a failure."""
-
-    def __init__(self, tmp_path_factory: pytest.TempPathFactory) -> None:
-        self.tmp_path_factory = tmp_path_factory
-        self.aliases: list[str] = []
-
-    def new(self, engine: str) -> str:
-        if engine == "whoosh":
-            return str(self.tmp_path_factory.mktemp("whoosh") / "index")
-        if not cluster_is_up():
-            message = f"no OpenSearch cluster answers at {CLUSTER_URL}: `make cluster` starts one"
-            if os.environ.get("CI"):
-                pytest.fail(message)
-            pytest.skip(message)
-        alias = f"test-{uuid.uuid4().hex[:12]}"
-        self.aliases.append(alias)
-        return f"{CLUSTER_URL}/{alias}"
-
-    def remove_all(self) -> None:
-        if not self.aliases or not cluster_is_up():
-            return
-        from opensearchpy import OpenSearch
-
-        client = OpenSearch(hosts=[CLUSTER_URL])
-        for alias in self.aliases:
-            client.indices.delete(index=f"{alias}-*", ignore_unavailable=True)
 
 
 @pytest.fixture(scope="session")

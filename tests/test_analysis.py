@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import REPO, SHARED_DATA
 from whoosh import index
 from whoosh.fields import ID, Schema
 from whoosh.highlight import WholeFragmenter
@@ -28,10 +29,12 @@ from search.analysis import (
     stopwords,
     text_field,
 )
+from search.indexing import build_index
+from search.reader import open_current
+from search.store import STEM_CACHE
 
-REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "analysis"
-STEMMER_PAIRS = REPO.parent / "shared" / "data" / "stemmer" / "sastrawi_test_pairs.tsv"
+STEMMER_PAIRS = SHARED_DATA / "stemmer" / "sastrawi_test_pairs.tsv"
 
 
 def tokens(text: str, **options) -> list[tuple[str, int, str]]:
@@ -189,7 +192,6 @@ def test_inflections_share_one_stem():
 
 
 def test_each_distinct_word_is_stemmed_once(monkeypatch):
-    analysis.clear_caches()
     calls = []
     real = analysis._sastrawi().stem_word
     monkeypatch.setattr(analysis._sastrawi(), "stem_word", lambda word: calls.append(word) or real(word))
@@ -206,7 +208,6 @@ def test_stem_cache_is_bounded():
 
 
 def test_stem_cache_survives_a_round_trip_through_a_file(tmp_path):
-    analysis.clear_caches()
     index_terms("pembangunan jembatan")
     saved = save_stem_cache(tmp_path / "stems.json")
     assert saved == 2
@@ -222,7 +223,6 @@ def test_a_stale_or_broken_stem_cache_loads_nothing(tmp_path):
     broken.write_text("{not json")
     odd = tmp_path / "odd.json"
     odd.write_text(json.dumps({"tag": analysis.stem_cache_tag(), "stems": ["bekasi", "wrong"]}))
-    analysis.clear_caches()
     assert load_stem_cache(stale) == 0
     assert load_stem_cache(broken) == 0
     assert load_stem_cache(odd) == 0
@@ -230,27 +230,17 @@ def test_a_stale_or_broken_stem_cache_loads_nothing(tmp_path):
     assert stem("bekasi") == "bekas"
 
 
-def test_priming_fills_the_cache_from_texts():
+def test_stems_from_the_index_writer_processes_equal_stems_computed_alone(tmp_path):
+    corpus = REPO / "tests" / "fixtures" / "indexing" / "articles.jsonl"
+    build_index(tmp_path / "ix", [corpus])  # stems computed in the writer's worker processes, then gathered
     analysis.clear_caches()
-    assert analysis.prime_stem_cache(["Kebakaran hutan di Riau", "Warga Bekasi mengungsi"]) == 6
-    assert analysis.cached_stems()["mengungsi"] == "ungsi"
-
-
-def test_priming_with_a_process_pool_gives_the_same_stems():
-    roots = ["bakar", "bangun", "tangkap", "periksa", "kembang", "aman", "ungsi", "dampak", "lonjak", "duga"]
-    words = [
-        p + r + s
-        for p in ("me", "di", "ter", "pe", "ke", "ber")
-        for r in roots
-        for s in ("", "kan", "an", "i")
-    ]
-    texts = [f"{' '.join(words)} {n}x{word}" for n, word in enumerate(words)]  # > 1000 distinct tokens
+    assert load_stem_cache(tmp_path / "ix" / STEM_CACHE) > 50
+    from_the_build = analysis.cached_stems()
     analysis.clear_caches()
-    assert analysis.prime_stem_cache(texts) > 200
-    alone = analysis.cached_stems()
-    analysis.clear_caches()
-    assert analysis.prime_stem_cache(texts, processes=2) == len(alone)
-    assert analysis.cached_stems() == alone
+    with open_current(tmp_path / "ix").searcher() as searcher:
+        for stored in searcher.all_stored_fields():
+            index_terms(f"{stored['title']}\n{stored['body']}")
+    assert from_the_build == analysis.cached_stems()
 
 
 # --- A real index on disk ----------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import signal
 import subprocess
 import sys
@@ -13,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import ARTICLES, CORRUPT, REPO, UPDATE, run_indexer, write_synthetic_corpus
 from whoosh.index import open_dir
 from whoosh.query import Term
 
@@ -29,14 +29,6 @@ from search.store import (
     generation_dir,
     writer_lock,
 )
-from tests.conftest import REPO, run_indexer
-
-FIXTURES = REPO / "tests" / "fixtures" / "indexing"
-ARTICLES = (
-    FIXTURES / "articles.jsonl"
-)  # 6 records: 5 articles and a copy of the first under another URL spelling
-UPDATE = FIXTURES / "update.jsonl"  # a new version of one article, a new article, and that new article again
-CORRUPT = FIXTURES / "corrupt"  # one good article, a truncated JSON line, a binary file
 
 
 def stored(index_dir: Path, **term: str) -> list[dict]:
@@ -49,28 +41,6 @@ def stored(index_dir: Path, **term: str) -> list[dict]:
 def titles(index_dir: Path) -> set[str]:
     with open_current(index_dir).searcher() as searcher:
         return {fields["title"] for fields in searcher.all_stored_fields()}
-
-
-def write_synthetic_corpus(path: Path, count: int, seed: int = 7) -> Path:
-    """`count` articles made of the fixture sentences in random order, each with a distinct URL and word."""
-    sentences = [
-        sentence.strip() + "."
-        for line in ARTICLES.read_text(encoding="utf-8").splitlines()
-        for sentence in json.loads(line)["body"].split(".")
-        if sentence.strip()
-    ]
-    rng = random.Random(seed)
-    with path.open("w", encoding="utf-8") as out:
-        for n in range(count):
-            record = {
-                "url": f"https://sintetis.example/{n}",
-                "source": rng.choice(["Kabar Nusantara", "Warta Harian"]),
-                "published": f"2019-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-                "title": f"Laporan nomor{n} " + rng.choice(sentences),
-                "body": " ".join(rng.choices(sentences, k=12)),
-            }
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-    return path
 
 
 def child_pids(parent: int) -> list[int]:
@@ -195,7 +165,6 @@ def test_repeated_updates_do_not_pile_up_segments(tmp_path: Path) -> None:
 
 def test_stems_computed_by_the_writer_processes_are_kept_for_the_next_build(tmp_path: Path) -> None:
     index_dir = tmp_path / "ix"
-    analysis.clear_caches()
     build_index(index_dir, [ARTICLES])  # the stemming happens in the writer's worker processes
 
     stems_gathered = analysis.cache_sizes()["stems"]

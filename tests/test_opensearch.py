@@ -17,6 +17,19 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from helpers import (
+    ARTICLES,
+    CLUSTER_URL,
+    ENGINE_NAMES,
+    ENGINES,
+    REPO,
+    SAMPLE_CORPUS,
+    UPDATE,
+    IndexLocations,
+    run_indexer,
+    serving,
+    write_synthetic_corpus,
+)
 from opensearchpy import OpenSearch
 
 from search.backend import open_location
@@ -26,17 +39,6 @@ from search.opensearch.writing import lock_name, writer_lock
 from search.query import SearchService
 from search.request import SearchRequest
 from search.writing import build_index, update_index
-from tests.conftest import (
-    CLUSTER_URL,
-    ENGINE_NAMES,
-    ENGINES,
-    REPO,
-    SAMPLE_CORPUS,
-    IndexLocations,
-    run_indexer,
-    serving,
-)
-from tests.test_indexing import ARTICLES, UPDATE, write_synthetic_corpus
 
 WEB_FIXTURES = REPO / "tests" / "fixtures" / "web" / "articles.jsonl"
 CLUSTER_SCRIPT = REPO / "cluster" / "cluster.py"

@@ -8,13 +8,13 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import ENGINES, IndexLocations
 
 from search.backend import open_location
 from search.query import COMMON_WORDS_NOTE, PARTIAL_NOTE, SearchService
 from search.request import MAX_QUERY_CHARS, InvalidRequest, SearchRequest
 from search.store import IndexMissingError
 from search.writing import build_index
-from tests.conftest import ENGINES, IndexLocations
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "web"
 

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import run_indexer
+from helpers import run_indexer
 
 from search.sources import Skipped, article_from_record, clean_export_body, iter_articles, record_datetime
 

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import serving
+from helpers import serving
 
 from search.indexing import build_index
 from web import create_app
@@ -204,6 +204,7 @@ def test_server_keeps_answering_through_rebuilds_and_then_serves_the_new_index(t
     assert statuses and set(statuses) == {200}
 
 
+@pytest.mark.slow
 def test_eight_concurrent_clients_for_twenty_seconds_get_no_errors(index_dir):
     queries = [
         "kebakaran hutan",
