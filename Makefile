@@ -24,11 +24,13 @@ $(INDEX).built: $(CORPUS) $(VENV)/.installed
 test: $(VENV)/.installed-test browser cluster  ## set up and run the linter and every test, both engines
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 	$(PY) -m pytest
 
 test-whoosh: $(VENV)/.installed-test browser  ## the same without OpenSearch: no Java, no cluster
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 	$(PY) -m pytest -m "not opensearch"
 
 $(VENV)/.installed: pyproject.toml

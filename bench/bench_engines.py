@@ -136,12 +136,14 @@ def run_measured(command: list[str], watch: dict[str, int] | None = None) -> dic
         raise SystemExit(
             f"{' '.join(command)} failed with status {child.returncode}:\n{out[-2000:]}{err[-4000:]}"
         )
+    restarted = [name for name, pid in node_pids().items() if watch and watch.get(name) != pid]
     return {
         "wall_seconds": seconds,
         "peak_tree_rss": peak_tree,
         "jvm_before": before,
         "jvm_peak": peak_watch,
         "jvm_after": jvm_rss(watch),
+        "jvm_restarted": restarted,  # a node whose pid changed: its before/after compare two processes
         "stdout": out,
     }
 
@@ -235,6 +237,7 @@ def build_cluster(corpus: Path, base: str, alias: str) -> dict:
         "jvm_before": run["jvm_before"],
         "jvm_peak": run["jvm_peak"],
         "jvm_after": run["jvm_after"],
+        "jvm_restarted": run["jvm_restarted"],
         "generation": stats["generation"],
         "health": health["status"],
         "shards": f"{health['active_primary_shards']} primaries, {health['active_shards']} in all",
@@ -311,6 +314,8 @@ def table(corpus: Path, rows: list[dict]) -> str:
     lines.append(f"| node JVMs RSS before build | - | {jvm_line(cluster, 'jvm_before')} |")
     lines.append(f"| node JVMs RSS peak during build | - | {jvm_line(cluster, 'jvm_peak')} |")
     lines.append(f"| node JVMs RSS after build | - | {jvm_line(cluster, 'jvm_after')} |")
+    if cluster.get("jvm_restarted"):
+        lines.append(f"| nodes restarted (by others) during the build | - | {cluster['jvm_restarted']} |")
     if "jvm_after_search" in cluster:
         lines.append(f"| node JVMs RSS after searches | - | {jvm_line(cluster, 'jvm_after_search')} |")
     add("sequential p50 / p95 (end to end)", lambda r: f"{r['seq_p50']:.0f} / {r['seq_p95']:.0f} ms")

@@ -51,7 +51,7 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache
 from itertools import islice
 from pathlib import Path
@@ -313,7 +313,7 @@ class IndonesianTokenizer(Tokenizer):
         if not tokenize:
             t.text = value.strip()
             if keeporiginal:
-                t.original = t.text
+                t.original = t.text  # type: ignore[attr-defined]  # whoosh tokens take attributes freely
             if positions:
                 t.pos = pos
             if chars:
@@ -323,7 +323,7 @@ class IndonesianTokenizer(Tokenizer):
             for match in _WORD_RE.finditer(repair_mojibake(value, keep_offsets=True)):
                 t.text = match.group()
                 if keeporiginal:
-                    t.original = t.text
+                    t.original = t.text  # type: ignore[attr-defined]
                 if positions:
                     t.pos = pos
                     pos += 1
@@ -350,7 +350,7 @@ class IndonesianWordFilter(Filter):
     With removestops=False a stop word comes through as a token with stopped=True.
     """
 
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:  # type: ignore[override]  # as Filter
         lookup = _WORDS.get
         pos = alternates = None
         for t in tokens:
@@ -359,7 +359,7 @@ class IndonesianWordFilter(Filter):
                 alternates = getattr(t, "alternates", None)
                 if alternates is None:
                     alternates = t.mode != "query"
-            terms = lookup(t.text)
+            terms: Any = lookup(t.text)  # str, tuple, StopWord or parts: dispatched on the class below
             if terms is None:
                 terms = analyse_word(t.text)
             cls = terms.__class__

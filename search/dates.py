@@ -105,7 +105,7 @@ class ParsedDate:
 
     def in_offset(self, offset: str) -> ParsedDate:
         """The same instant expressed in another zone (only meaningful when a time and a zone are known)."""
-        if not self.has_time or self.offset is None:
+        if not self.has_time or self.offset is None or self.hour is None or self.minute is None:
             return self
         moment = datetime(
             self.year, self.month, self.day, self.hour, self.minute, self.second, tzinfo=_tz(self.offset)

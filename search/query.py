@@ -15,6 +15,8 @@ from collections import OrderedDict
 from dataclasses import replace
 
 from whoosh import qparser
+from whoosh.analysis import Analyzer
+from whoosh.fields import Schema
 from whoosh.query import NullQuery, Or, Query, Term
 
 from search import facets, snippets
@@ -45,6 +47,13 @@ def _make_parser(schema, group) -> qparser.QueryParser:
     return parser
 
 
+def _analyzer(schema: Schema, fieldname: str) -> Analyzer:
+    analyzer = schema[fieldname].analyzer
+    if analyzer is None:
+        raise ValueError(f"the {fieldname} field must be analysed text")
+    return analyzer
+
+
 def _plain_words(text: str) -> str:
     """The query as bare words, for when the syntax makes no sense to the parser."""
     return " ".join(re.findall(r"\w+", text))
@@ -56,6 +65,7 @@ class Engine:
     def __init__(self, backend: SearchBackend) -> None:
         self.backend = backend
         self.schema = backend.schema
+        self._analyzers = {name: _analyzer(self.schema, name) for name in ("title", "body")}
         self._parsers = {
             "and": _make_parser(self.schema, qparser.AndGroup),
             "or": _make_parser(self.schema, qparser.OrGroup.factory(0.9)),
@@ -163,8 +173,8 @@ class Engine:
             source=fields.get("source"),
             published=fields.get("published_iso"),
             day=fields.get("day") or facets.UNDATED,
-            snippet=snippets.marked_snippet(fields.get("body", ""), terms, self.schema["body"].analyzer),
-            title_html=snippets.marked_title(fields.get("title", ""), terms, self.schema["title"].analyzer),
+            snippet=snippets.marked_snippet(fields.get("body", ""), terms, self._analyzers["body"]),
+            title_html=snippets.marked_title(fields.get("title", ""), terms, self._analyzers["title"]),
             score=round(stored.score, 4) if request.sort == "relevance" and stored.score else None,
         )
 

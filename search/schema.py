@@ -75,7 +75,7 @@ def article_document(article: Article) -> dict:
         year = month = day = UNDATED
     else:
         year, month, day = f"{published:%Y}", f"{published:%Y-%m}", f"{published:%Y-%m-%d}"
-    doc = {
+    doc: dict[str, object] = {
         "id": article.id,
         "title": article.title,
         "body": article.body,
@@ -90,7 +90,7 @@ def article_document(article: Article) -> dict:
         doc["source"] = article.source
     if article.category:
         doc["category"] = article.category
-    if published is not None:
+    if published is not None and article.published:
         doc["published"] = published
         doc["published_iso"] = article.published.strip()
     return doc

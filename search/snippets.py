@@ -36,8 +36,13 @@ class MarkFormatter(Formatter):
 
 
 _FORMATTER = MarkFormatter()
-_WHOLE = WholeFragmenter(charlimit=None)
-_CONTEXT = ContextFragmenter(maxchars=FRAGMENT_CHARS, surround=FRAGMENT_CHARS // 3, charlimit=None)
+# charlimit=None: no limit (whoosh's annotation says int; its code takes None)
+_WHOLE = WholeFragmenter(charlimit=None)  # type: ignore[arg-type]
+_CONTEXT = ContextFragmenter(
+    maxchars=FRAGMENT_CHARS,
+    surround=FRAGMENT_CHARS // 3,
+    charlimit=None,  # type: ignore[arg-type]
+)
 
 
 def highlight_terms(query: Query) -> frozenset[str]:

@@ -50,11 +50,11 @@ class WhooshBackend:
 
     def __init__(self, index: Index) -> None:
         self.index = index
-        self.schema = index.schema
         self._lock = threading.Lock()
         self._idle: list[Searcher] = []
         self._closed = False
         with self._searcher() as searcher:
+            self.schema = searcher.schema
             reader = searcher.reader()
             self._sources = sorted(reader.field_terms("source"))
             self._doc_count = reader.doc_count()

@@ -19,7 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     if not app.config["INDEX"]:
         raise ValueError("create_app needs INDEX: the index folder or OpenSearch URL")
-    app.json.ensure_ascii = False
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # DefaultJSONProvider's setting
     app.extensions["search"] = SearchService(open_location(str(app.config["INDEX"])))
 
     from web import routes

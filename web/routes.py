@@ -58,7 +58,7 @@ def date_choice_label(value: str) -> str:
 @bp.app_template_filter("web_link")
 def is_web_link(url: str | None) -> bool:
     """Only http(s) article URLs become links: a "javascript:" URL in the data must not run when clicked."""
-    return bool(url) and url.lower().startswith(("http://", "https://"))
+    return url is not None and url.lower().startswith(("http://", "https://"))
 
 
 @bp.after_app_request
@@ -114,7 +114,8 @@ def _page_links(response: SearchResponse) -> list[dict]:
     """Numbered pages around the current one, plus the first and the last."""
     current, last = response.request.page, response.page_count
     numbers = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
-    links, previous = [], 0
+    links: list[dict] = []
+    previous = 0
     for number in numbers:
         if number - previous > 1:
             links.append({"gap": True})
@@ -132,10 +133,11 @@ def _page_links(response: SearchResponse) -> list[dict]:
 @bp.app_errorhandler(HTTPException)
 def http_error(error: HTTPException):
     """404, 405 and friends: JSON under /api/, a short page elsewhere."""
-    message = {404: "Halaman tidak ditemukan.", 405: "Metode tidak diizinkan."}.get(error.code, error.name)
+    code = error.code or 500
+    message = {404: "Halaman tidak ditemukan.", 405: "Metode tidak diizinkan."}.get(code, error.name)
     if request.path.startswith("/api/"):
-        return jsonify(error=message), error.code
-    return _page(SearchRequest(), error=message), error.code
+        return jsonify(error=message), code
+    return _page(SearchRequest(), error=message), code
 
 
 @bp.app_errorhandler(Exception)

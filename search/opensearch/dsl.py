@@ -85,7 +85,8 @@ def _field(fieldname: str) -> str:
 
 
 def _field_boost(schema: Schema, fieldname: str) -> float:
-    return schema[fieldname].format.field_boost if fieldname in schema else 1.0
+    field_format = schema[fieldname].format if fieldname in schema else None
+    return field_format.field_boost if field_format is not None else 1.0
 
 
 def _term(fieldname: str, text: str | bytes, boost: float = 1.0) -> dict:
