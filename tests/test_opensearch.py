@@ -42,6 +42,8 @@ from search.writing import build_index, update_index
 
 WEB_FIXTURES = REPO / "tests" / "fixtures" / "web" / "articles.jsonl"
 CLUSTER_SCRIPT = REPO / "cluster" / "cluster.py"
+EVAL_QUERIES = REPO / "bench" / "eval_queries.jsonl"
+MEAN_TOP_TEN_OVERLAP = 0.8  # BM25F on Whoosh and Lucene's BM25 rank the same matches slightly differently
 PARITY_QUERIES = (
     "kebakaran hutan", "banjir", "pemerintah", "timnas indonesia", "bekasi", '"kebakaran hutan"',
     "hutan -riau", "title:terbakar", "kerja sama", "harga beras", "sekolah", "polisi", "asap",
@@ -267,3 +269,27 @@ def test_a_cluster_that_is_down_gets_a_clear_message_and_status(tmp_path: Path):
             except urllib.error.HTTPError as error:
                 assert error.code == 503
                 assert "tidak dapat dihubungi" in error.read().decode()
+
+
+@pytest.mark.slow
+@pytest.mark.opensearch
+def test_the_evaluation_queries_agree_on_both_engines_over_click_id(
+    shared_data: Path, index_locations: IndexLocations
+):
+    """bench/eval_queries.jsonl over the real corpus: equal totals and facets, and top tens that overlap."""
+    corpus = shared_data / "click-id" / "corpus.jsonl"
+    services = {}
+    for engine in ENGINE_NAMES:
+        location = index_locations.new(engine)
+        build_index(location, [corpus])
+        services[engine] = SearchService(open_location(location))
+    queries = [json.loads(line)["query"] for line in EVAL_QUERIES.read_text(encoding="utf-8").splitlines()]
+    overlaps = []
+    for q in queries:
+        whoosh, cluster = (answer(services[engine], q=q) for engine in ENGINE_NAMES)
+        assert (cluster["total"], cluster["facets"]) == (whoosh["total"], whoosh["facets"]), q
+        top_whoosh, top_cluster = ({hit["id"] for hit in found["results"]} for found in (whoosh, cluster))
+        overlaps.append(len(top_whoosh & top_cluster) / max(1, len(top_whoosh)))
+    print(f"top-10 overlap per query: {sorted(round(share, 1) for share in overlaps)}")
+    assert sum(overlaps) / len(overlaps) >= MEAN_TOP_TEN_OVERLAP
+    assert min(overlaps) >= 0.5
