@@ -1,0 +1,187 @@
+"""The word lists, tag sets, outlet table and patterns every extractor reads: a new rule is a change here.
+
+Kept apart from the code that applies them so that adding an outlet, a furniture phrase or a credit form
+touches one file.
+"""
+
+from __future__ import annotations
+
+import re
+
+from search.dates import MONTHS
+
+# Pages and dumps bigger than this are refused unread: no news article is 10 MB of text.
+MAX_PAGE_BYTES = 10 * 1024 * 1024
+
+OUTLETS = {
+    "antaranews.com": "ANTARA News",
+    "bisnis.com": "Bisnis.com",
+    "cnbcindonesia.com": "CNBC Indonesia",
+    "cnnindonesia.com": "CNN Indonesia",
+    "detik.com": "detikcom",
+    "news.detik.com": "detikNews",
+    "inet.detik.com": "detikInet",
+    "sport.detik.com": "detikSport",
+    "finance.detik.com": "detikFinance",
+    "hot.detik.com": "detikHot",
+    "health.detik.com": "detikHealth",
+    "travel.detik.com": "detikTravel",
+    "food.detik.com": "detikFood",
+    "oto.detik.com": "detikOto",
+    "fimela.com": "Fimela.com",
+    "idntimes.com": "IDN Times",
+    "jawapos.com": "JawaPos.com",
+    "kapanlagi.com": "KapanLagi.com",
+    "kompas.com": "Kompas.com",
+    "kontan.co.id": "Kontan",
+    "kumparan.com": "kumparan",
+    "liputan6.com": "Liputan6.com",
+    "mediaindonesia.com": "Media Indonesia",
+    "merdeka.com": "Merdeka.com",
+    "okezone.com": "Okezone",
+    "posmetro-medan.com": "Posmetro Medan",
+    "republika.co.id": "Republika",
+    "sindonews.com": "SINDOnews",
+    "suara.com": "Suara.com",
+    "tempo.co": "Tempo.co",
+    "tirto.id": "Tirto.id",
+    "tribunnews.com": "Tribunnews.com",
+    "viva.co.id": "VIVA",
+    "wowkeren.com": "WowKeren",
+}
+OUTLET_BY_LOWER_NAME = {name.lower(): name for name in OUTLETS.values()} | {
+    "republika online": "Republika",
+    "antara": "ANTARA News",
+}
+
+# Containers that never hold the article's own prose.
+SKIP_TAGS = {
+    "script", "style", "noscript", "iframe", "svg", "form", "button", "select", "input", "textarea",
+    "template", "nav", "footer", "aside", "figure", "figcaption", "video", "audio", "object", "embed",
+    "canvas", "map", "head", "title", "meta", "link",
+}  # fmt: skip
+BLOCK_TAGS = {
+    "p", "div", "section", "article", "main", "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "table", "tr",
+    "td", "th", "tbody", "thead", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "center", "header", "hr",
+}  # fmt: skip
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+# class/id words of boxes that are not the article: related links, sharing, tags, comments, ads.
+BOILERPLATE_CLASS_WORDS = {
+    "related", "terkait", "share", "sharing", "social", "sosmed", "socmed", "comment", "comments", "komentar",
+    "tag", "tags", "breadcrumb", "breadcrumbs", "newsletter", "sidebar", "popular", "terpopuler", "populer",
+    "recommendation", "rekomendasi", "advertisement", "ads", "iklan", "banner", "juga", "bacajuga", "footer",
+    "author", "byline", "editor", "penulis", "reporter", "caption", "copyright", "rating", "subscribe",
+    "tweet", "instagram", "tiktok",
+}  # fmt: skip
+# Boilerplate words that also name a box run together with another word: "commentlist", "relatedposts",
+# "sidebarleft", "bacajugabox" (not short or ambiguous ones: "ads" is in "address", "editor" in "ckeditor").
+COMPOUND_BOILERPLATE_WORDS = (
+    "related", "terkait", "comment", "komentar", "sidebar", "breadcrumb", "newsletter", "popular",
+    "populer", "recommendation", "rekomendasi", "advertisement", "bacajuga", "subscribe", "copyright",
+    "sosmed", "socmed",
+)  # fmt: skip
+CLASS_WORD_SPLIT = re.compile(r"[^a-z0-9]+")
+
+# Paragraphs that are reader furniture wherever they appear in a body.
+FURNITURE = re.compile(
+    r"""^(?:
+        (?:baca|lihat|simak|tonton|saksikan|cek)\s+(?:juga|selanjutnya|video|berita|artikel|breaking)\b
+      | baca\s*:
+      | pilihan\s+editor\s*:
+      | artikel\s+ini\s+(?:telah\s+)?(?:tayang|terbit)
+      | dapatkan\s+(?:update|informasi|berita)\b
+      | dilarang\s+keras\s+mengambil\b
+      | laporan\s+wartawan\b
+      | halaman\s+(?:selanjutnya|berikutnya|sebelumnya)\b
+      | (?:berita|artikel|kumpulan\s+berita)\s+(?:terkait|lainnya|rekomendasi|pilihan)\b
+      | (?:jangan\s+lewatkan|terpopuler|pilihan|terkini|rekomendasi|populer|tags?|topik)\s*:?\s*$
+      | jangan\s+lewatkan(?:\s+\w+){1,3}\s*:\s*$
+      | advertisement\s*$ | iklan\s*$
+      | scroll\s+(?:to|down)\b
+      | lanjutkan\s+membaca\b
+      | (?:perbesar|komentar(?:\s+pembaca)?)\s*$
+      | \d+\s+dari\s+\d+\s+halaman\s*$
+      | halaman\s*[\d\s]+(?:selanjutnya)?\s*$
+      | \[gambas:
+      | (?:editor|penulis|pewarta|reporter|redaktur|red|rep|foto|fotografer|penyunting|kontributor)
+        (?:\s*(?:&|,|/|dan)\s*(?:editor|penulis|pewarta|reporter|redaktur|fotografer|penyunting))*\s*:
+      | (?:copyright|hak\s+cipta)\b | ©
+      | tweets\s+by\b
+      | (?:copy\s+link|bagikan|share)\s*:?\s*$
+      | jangan\s+sampai\s+ketinggalan\b
+      | rate\s+artikel\b
+      | a-\s*a\+\s*$
+    )""",
+    re.I | re.X,
+)
+CONTAINS_FURNITURE = re.compile(r"google\s+news|berikan\s+komentar", re.I)
+# Invitations to follow the outlet elsewhere, which run a little longer: "Simak breaking news ... WhatsApp
+# Channel : https://...", "Ikuti kami di Instagram", "Download aplikasi ... sekarang".
+FOLLOW_US = re.compile(
+    r"whats\s*app\s+channel|wa\s+channel|saluran\s+whats\s*app|grup\s+telegram|telegram\s+channel"
+    r"|^(?:ikuti|follow)\s+(?:kami|juga|saluran|kanal|channel|akun|berita|update|instagram|twitter|tiktok)\b"
+    r"|^(?:download|unduh)\s+(?:aplikasi|app)\b",
+    re.I,
+)
+MAX_FOLLOW_US_CHARS = 300
+# A picture's caption printed as a paragraph ends with the photo credit: "... Foto: Grammy",
+# "... (AP Photo/Vincent Yu)", "... (Foto/Ist)".
+PHOTO_CREDIT = re.compile(
+    r"(?:^|[\s(\[])(?:foto|photo|sumber\s+foto|ilustrasi|gambar)\s*[:/]\s*(?:dok\.\s*)?[^.:()\[\]]{1,60}[)\]]?\s*\.?$",
+    re.I,
+)
+MAX_CAPTION_CHARS = 300
+# A caption that is only the picture's source: "shutterstock", "Ilustrasi shutterstock.com", "Dok. Istimewa".
+PICTURE_SOURCE_ONLY = re.compile(
+    r"^\(?(?:(?:ilustrasi|foto|photo|dok\.?|dokumentasi|gambar|image)\s*[:/.]?\s*)*"
+    r"(?:shutterstock|freepik|unsplash|pexels|pixabay|istimewa|ist|istockphoto|getty\s*images|canva)"
+    r"(?:\.com)?(?:\s*/\s*[^()/]{2,30})?\)?\.?$",
+    re.I,
+)
+HASHTAGS_ONLY = re.compile(r"^(?:#\S+(?:\s+\S+){0,3}\s*)+$")
+# Author/editor initials that close an article: "(mdk/yan)", "(kpl/pur/tch)", "(H-4)"; alone: "(ren)".
+# Also, after a sentence, lower-case initials alone ("... katanya. (jpnn)", "... petani.(tsa)") and the outlet
+# with the reporter's name or the rubric ("(Tribunnews.com/Ani Lestari)", "(tirto.id - Ekonomi)").
+TRAILING_CREDIT = re.compile(
+    r"\s*\((?:[A-Za-z0-9]{1,6}\s*[/-]\s*)+[A-Za-z0-9]{1,6}\)\s*$"
+    r"|(?<=[.!?\"”])\s*\((?:[a-z]{2,6}|[\w-]+(?:\.[a-z]{2,3})+\s*[/\-–]\s*[^()/]{2,40})\)\s*$"
+)
+CREDIT_ONLY = re.compile(r"^\(\s*(?:[a-z]{2,6}|[\w-]+(?:\.[a-z]{2,3})+\s*[/\-–]\s*[^()/]{2,40})\s*\)$", re.I)
+# A reporter's name or agency closing an article: "DINI TEJA", "ANTARA", "REUTERS | AFP".
+AUTHOR_SIGNATURE = re.compile(r"^(?=(?:\S+\s+){0,4}\S+$)[A-Z][A-Z .,'’|/()&-]{1,40}$")
+STAMP_WORDS = re.compile(
+    r"\b(?:senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad|mon|tue|wed|thu|fri|sat|sun)\w*"
+    r"|\b(?:wib|wita|wit|utc|gmt|pukul|jam|diperbarui|dipublikasikan|diterbitkan|terbit|updated?|published|on|at)\b"
+    r"|\b(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b"
+)
+UPDATE_WORDS = re.compile(
+    r"\b(?:diperbarui|diperbaharui|pembaruan|diubah|update[ds]?|last\s+modified|modified|edited)\b", re.I
+)
+DATELINE_ONLY = re.compile(r"^[A-Z][\w .,()]{1,60}\s*(?:-|–|—|--)$")
+TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·»]\s+|\s*\|\s*|:\s+")
+WHITESPACE = re.compile(r"\s+")
+
+# Meta tags (lower-cased property/name/itemprop) that carry the publication date.
+STRUCTURED_DATE_KEYS = (
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "dtk:publishdate",
+    "publishdate",
+    "pubdate",
+    "publish-date",
+    "date",
+    "dc.date.issued",
+    "dc.date",
+    "sailthru.date",
+    "content_publishdate",
+)
+
+# The dateline that opens a dump: "Suara.com - ", "JAKARTA, KOMPAS.com - ", "Medan (ANTARA) - ".
+DUMP_LEAD = re.compile(r"^(?P<lead>(?:(?![.!?]\s)[^\"“]){2,70}?)\s*(?:--|-|–|—)\s+(?=\S)")
+LEAD_OUTLET = re.compile(r"[A-Za-z][\w-]*(?:\.[A-Za-z]{2,6})+|(?<=\()[A-Z][A-Za-z ]{2,30}(?=\))")
+LINK_LIST_START = re.compile(
+    r"^(?:baca\s+juga|berita\s+terkait|artikel\s+terkait|terpopuler|pilihan|terkini|rekomendasi|"
+    r"berita\s+lainnya|tags?\s*:|topik\s*:|editor\s*:|penulis\s*:|copyright)\b",
+    re.I,
+)
