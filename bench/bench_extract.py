@@ -7,7 +7,7 @@ Reports:
             mapping, body repair, date parsing), best of --runs
     dates   `record_datetime` alone over the corpus's date + time fields
     html    `extract_html` per saved page under html/: pages/s, mean and slowest page, best of --runs;
-            how many pages got a category
+            how many pages got a category and an author
     gold    per-field hits over html/gold.jsonl (title, date to the minute, body first and last paragraph,
             outlet, no boilerplate leak), scored by tests/test_extract.py's `score_gold`, and its misses
     dateparser  one dateparser.parse call per corpus date + time, on the first 2,000 records, for the
@@ -70,7 +70,8 @@ def report_html(data: Path, runs: int) -> None:
     )
     articles = [extract_html(page_bytes) for page_bytes in raw]
     with_category = sum(1 for article in articles if article.category)
-    print(f"        category on {with_category}/{len(pages)} pages")
+    with_author = sum(1 for article in articles if article.author)
+    print(f"        category on {with_category}/{len(pages)} pages, author on {with_author}/{len(pages)}")
 
     hits, count, misses = score_gold(data / "html")
     print("gold    " + ", ".join(f"{field} {hit}/{count}" for field, hit in hits.items()))

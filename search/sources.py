@@ -55,6 +55,7 @@ TIME_FIELDS = ("time", "jam", "waktu", "pukul")
 URL_FIELDS = ("url", "link", "href", "permalink", "tautan")
 SOURCE_FIELDS = ("source", "media", "publisher", "sumber", "outlet", "portal", "site", "situs")
 CATEGORY_FIELDS = ("category", "kategori", "rubrik", "kanal", "section", "topik")
+AUTHOR_FIELDS = ("author", "penulis", "reporter", "wartawan", "writer", "byline", "creator")
 ID_FIELDS = ("id", "article_id", "_id", "uid")
 
 
@@ -309,6 +310,7 @@ def article_from_record(record: dict) -> Article | None:
         body=body,
         published=record_datetime(_pick(fields, DATE_FIELDS), _pick(fields, TIME_FIELDS)),
         category=_pick(fields, CATEGORY_FIELDS),
+        author=_pick(fields, AUTHOR_FIELDS),
     )
 
 

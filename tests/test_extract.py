@@ -118,6 +118,7 @@ def test_unseen_outlet_comes_out_by_generic_rules() -> None:
     assert article.source == "Warta Nusantara"
     assert article.published == "2019-09-12T07:45:10+07:00"
     assert article.category == "Ekonomi"
+    assert article.author == "Rahmat Hidayat"
     assert article.url == "https://www.wartanusantara.id/ekonomi/2019/09/12/petani-kopi-gayo-mulai-panen-raya"
     paragraphs = article.body.split("\n\n")
     assert paragraphs[0].startswith("Takengon, Warta Nusantara - Petani kopi di dataran tinggi Gayo")
@@ -469,3 +470,50 @@ def test_a_box_named_by_a_run_together_class_word_is_dropped() -> None:
     )
     assert teaser not in body
     assert body.endswith("mempercepat izin impor sebelum Lebaran.")
+
+
+def test_credit_and_syndication_lines_leave_the_body_and_the_writer_becomes_the_author() -> None:
+    """Credits styled apart (table cells, label and name in two <strong>s), a syndication note closing the
+    last paragraph or standing alone, "Simak juga video" and update invitations are not the story."""
+    article = fixture_page("credits_in_body.html")
+    assert article.author == "Rina Wulandari"  # the meta author names the outlet, not a person
+    paragraphs = article.body.split("\n\n")
+    assert paragraphs[0].startswith("BANJARMASIN, KABAR KALIMANTAN - Pasar apung")
+    assert paragraphs[-1].endswith(
+        '"Dermaga akan selesai sebelum musim libur sekolah," ujar Kepala Dinas Pariwisata, Hendra.'
+    )
+    assert len(paragraphs) == 4
+    for not_story in (
+        "Simak",
+        "Dapatkan",
+        "tayang",
+        "Yuk",
+        "Penulis",
+        "Rina",
+        "Editor",
+        "Bagus",
+        "Kabar Kalimantan.",
+    ):
+        assert not_story not in article.body
+
+
+@pytest.mark.parametrize(
+    ("byline", "author"),
+    [
+        ('<meta name="author" content="Dewi Lestari">', "Dewi Lestari"),
+        ('<meta name="author" content="kabarkota.id developer">', None),
+        ('<meta name="author" content="Tim Redaksi">', None),
+        ("<div class='byline'>Pewarta: <span>Nur Hasanah</span></div>", "Nur Hasanah"),
+        ("<p>Laporan Wartawan KabarKota.id, Ani Lestari</p>", "Ani Lestari"),
+        ("<div>Penulis | : Kontributor Kudus, Masriadi Editor | : Sandro</div>", "Masriadi"),
+        ("<div>Reporter: Dimas Aryo Kamis, 12 September 2019 10:00 WIB</div>", "Dimas Aryo"),
+        ("<p>Acara dibuka oleh Gubernur Jawa Tengah.</p>", None),
+    ],
+)
+def test_the_author_is_a_credited_person(byline: str, author: str | None) -> None:
+    page = (
+        "<html><head><title>Harga Bawang Putih Naik</title>"
+        f"{byline if byline.startswith('<meta') else ''}</head><body><h1>Harga Bawang Putih Naik</h1>"
+        f"{'' if byline.startswith('<meta') else byline}<article><p>{LEAD}</p></article></body></html>"
+    )
+    assert extract_html(page.encode()).author == author

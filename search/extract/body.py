@@ -18,6 +18,7 @@ from search.extract.tables import (
     CLASS_WORD_SPLIT,
     COMPOUND_BOILERPLATE_WORDS,
     CONTAINS_FURNITURE,
+    CREDIT_LINE,
     CREDIT_ONLY,
     DATELINE_ONLY,
     FOLLOW_US,
@@ -25,11 +26,13 @@ from search.extract.tables import (
     HASHTAGS_ONLY,
     HEADINGS,
     MAX_CAPTION_CHARS,
+    MAX_CREDIT_LINE_CHARS,
     MAX_FOLLOW_US_CHARS,
     PHOTO_CREDIT,
     PICTURE_SOURCE_ONLY,
     SKIP_TAGS,
     STAMP_WORDS,
+    SYNDICATION_TAIL,
     TRAILING_CREDIT,
 )
 from search.extract.text import fold, letters
@@ -224,7 +227,7 @@ def _clean_blocks(blocks: list[Block], title: str) -> list[str]:
     kept: list[Block] = []
     title_key = letters(title)
     for block in blocks:
-        text = TRAILING_CREDIT.sub("", block.text).strip()
+        text = TRAILING_CREDIT.sub("", SYNDICATION_TAIL.sub("", block.text)).strip()
         if not text or _is_furniture(text) or block.link_density > 0.5:
             continue
         if not any(len(b.text) >= 100 for b in kept) and _is_date_stamp(text):
@@ -257,6 +260,8 @@ def _is_date_stamp(text: str) -> bool:
 
 def _is_furniture(text: str) -> bool:
     if FURNITURE.match(text) or CREDIT_ONLY.match(text) or HASHTAGS_ONLY.match(text):
+        return True
+    if len(text) <= MAX_CREDIT_LINE_CHARS and CREDIT_LINE.match(text):
         return True
     if (len(text) < MAX_CAPTION_CHARS and PHOTO_CREDIT.search(text)) or PICTURE_SOURCE_ONLY.match(text):
         return True

@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup
 
 from search.article import Article, article_id
 from search.extract.body import body_text
+from search.extract.credits import find_author
 from search.extract.decoding import decode_html
 from search.extract.errors import ExtractError
 from search.extract.meta import PageMeta, canonical_url
@@ -37,6 +38,7 @@ def extract_html(raw: bytes, url: str | None = None) -> Article:
     headline_node, title = find_headline(soup, page, host)
     published = published_date(soup, page, headline_node, title, url)
     source = page_outlet(page, host, title_affix(soup, title))
+    author = find_author(soup, page, source)
     body = body_text(soup, title)  # prunes the tree: everything read from the page comes before it
     if len(body) < 200:  # a page drawn by scripts, or a gallery: what the metadata says
         ld_body = page.ld.get("articleBody")
@@ -56,4 +58,5 @@ def extract_html(raw: bytes, url: str | None = None) -> Article:
         body=body,
         published=published,
         category=page.first("article:section2", "article:section") or page.ld_value("articleSection"),
+        author=author,
     )

@@ -85,10 +85,14 @@ CLASS_WORD_SPLIT = re.compile(r"[^a-z0-9]+")
 # Paragraphs that are reader furniture wherever they appear in a body.
 FURNITURE = re.compile(
     r"""^(?:
-        (?:baca|lihat|simak|tonton|saksikan|cek)\s+(?:juga|selanjutnya|video|berita|artikel|breaking)\b
+        (?:baca|lihat|simak|tonton|saksikan|cek)\s+(?:juga|selanjutnya|selengkapnya|video|berita|artikel|breaking)\b
       | baca\s*:
       | pilihan\s+editor\s*:
-      | artikel\s+ini\s+(?:telah\s+)?(?:tayang|terbit)
+      | (?:sebagian\s+)?(?:artikel|berita|tulisan|konten|naskah)\s+ini\s+
+        (?:(?:telah|sudah|pernah|juga|sebelumnya)\s+)*(?:tayang|terbit|diterbitkan|dimuat|dipublikasikan|ditayangkan)\b
+      | this\s+(?:article|story)\s+(?:was|has\s+been)\s+(?:first\s+)?(?:published|posted)\b
+      | (?:yuk|ayo|mari)\b[,!]?\s+
+        (?:dapatkan|simak|ikuti|gabung|bergabung|baca|tonton|download|unduh|follow)\b
       | dapatkan\s+(?:update|informasi|berita)\b
       | dilarang\s+keras\s+mengambil\b
       | laporan\s+wartawan\b
@@ -113,6 +117,54 @@ FURNITURE = re.compile(
       | a-\s*a\+\s*$
     )""",
     re.I | re.X,
+)
+# A syndication note that closes the last paragraph instead of standing alone: "... katanya. Artikel ini telah
+# tayang di Kompas.com dengan judul ...".
+SYNDICATION_TAIL = re.compile(
+    r"(?<=[.!?\"”])\s+(?:sebagian\s+)?(?:artikel|berita|tulisan|konten)\s+ini\s+"
+    r"(?:(?:telah|sudah|pernah|juga)\s+)*(?:tayang|terbit|diterbitkan|dimuat|dipublikasikan|ditayangkan)\b.*$",
+    re.I,
+)
+# Credit lines, also when the label is styled apart from the name: "Penulis: Rina Wulandari", "EditorBagus
+# Santoso" (two <span>s), a table row read as "Penulis" then ": Nabilla Tashandra", "Rep: C31/ Red: Israr".
+# Labels that may stand alone or run into the name; the colon-only ones also open prose ("Oleh karena
+# itu", "Rep" in "Republik", "Red" in "Redaksi"), so they make a credit only with a colon. "Sumber:" is no
+# credit: a press release ends with its source.
+_CREDIT_LABELS = (
+    r"penulis|reporter|pewarta|kontributor|wartawan|jurnalis|editor|redaktur|penyunting|penyelaras"
+    r"|fotografer|videografer"
+)
+_COLON_ONLY_CREDIT_LABELS = r"ditulis\s+oleh|oleh|rep|red"
+# A name as credits print it: capitalised words or initials, with "bin", "dan", "&" or commas between them.
+CREDIT_NAME = r"[A-Z0-9][\w.'’-]*(?:(?:\s+|\s*,\s*)(?:[A-Z0-9(][\w.'’()-]*|bin|binti|dan|&))*"
+_CREDIT = (
+    rf"(?:(?i:{_CREDIT_LABELS})(?:\s*[:|])*\s*|(?i:{_CREDIT_LABELS}|{_COLON_ONLY_CREDIT_LABELS})(?:\s*[:|])+\s*)"
+    rf"(?:{CREDIT_NAME})?"
+)
+CREDIT_LINE = re.compile(rf"^\(?\s*(?:{_CREDIT}|[:|]\s*{CREDIT_NAME})(?:\s*[|/,;]\s*{_CREDIT})*\s*\)?$")
+MAX_CREDIT_LINE_CHARS = 80
+# A writer named in a credit, wherever on the page it is printed: "Penulis : Rina", "Reporter: Aksara Bebey",
+# "Laporan Wartawan Tribunnews.com, Ani Lestari".
+_WRITER_LABELS = r"penulis|reporter|pewarta|kontributor|wartawan|jurnalis|ditulis\s+oleh|oleh"
+WRITER_CREDIT = re.compile(
+    rf"(?:^|[|/;(]\s*)(?i:{_WRITER_LABELS})(?:\s*[:|])*\s*(?P<name>{CREDIT_NAME})"
+    rf"|^(?i:laporan\s+wartawan)\s+[\w.]+\s*,\s*(?P<reporter>{CREDIT_NAME})"
+)
+MAX_CREDIT_CONTEXT_CHARS = 120
+WRITER_LABEL_START = re.compile(rf"^\s*(?:{_WRITER_LABELS}|laporan\s+wartawan)\b", re.I)
+# What a credit says about the writer before the name: "Kontributor Lhokseumawe, Masriadi".
+WRITER_ROLE_PREFIX = re.compile(rf"^(?i:{_WRITER_LABELS})\s+[\w .-]{{2,30}},\s*")
+# What runs on after a credited name in the same line: the next credit ("Rina Wulandari Editor Bagus") or the
+# date ("Rina Wulandari Kamis, 5 November 2015").
+AFTER_CREDIT_NAME = re.compile(
+    rf"\s*,?\s+(?:(?i:{_CREDIT_LABELS}|{_COLON_ONLY_CREDIT_LABELS}|senin|selasa|rabu|kamis|jum'?at|sabtu|minggu)\b"
+    r"|\d).*$"
+)
+# Author fields that name the outlet or its staff, not a person: "Liputan6.com", "Tim Redaksi", "developer",
+# "Kompas Cyber Media".
+NOT_A_PERSON = re.compile(
+    r"\b(?:redaksi|tim|admin|administrator|developer|staff|newsroom|desk|media|network|group)\b|\.\w{2,6}\b|\d",
+    re.I,
 )
 CONTAINS_FURNITURE = re.compile(r"google\s+news|berikan\s+komentar", re.I)
 # Invitations to follow the outlet elsewhere, which run a little longer: "Simak breaking news ... WhatsApp
