@@ -12,6 +12,7 @@ from search.extract import (
     decode_html,
     extract_html,
     extract_text_dump,
+    normalise_category,
     outlet_name,
     title_from_body,
 )
@@ -517,3 +518,43 @@ def test_the_author_is_a_credited_person(byline: str, author: str | None) -> Non
         f"{'' if byline.startswith('<meta') else byline}<article><p>{LEAD}</p></article></body></html>"
     )
     assert extract_html(page.encode()).author == author
+
+
+def test_category_comes_from_the_breadcrumb_steps_not_the_headline_or_menu() -> None:
+    """No section metadata and no section in the URL: the linked breadcrumb says Olahraga; the menu's
+    "Ekonomi" and the headline's "Bisnis Kuliner" are not the article's section."""
+    assert fixture_page("breadcrumb_category.html").category == "Olahraga"
+
+
+@pytest.mark.parametrize(
+    ("raw", "section"),
+    [
+        (("ShowBiz",), "Hiburan"),
+        (("Gaya Hidup",), "Gaya Hidup"),
+        (("Beranda > Luar Negeri",), "Internasional"),
+        (("News", "Regional"), "Regional"),  # news in general only when nothing more specific is named
+        (("News",), "Nasional"),
+        (("https://sport.detik.com/sepakbola/bola-dunia/d-6454487/x",), "Olahraga"),
+        (("https://regional.kompas.com/read/2019/09/10/21485171/x",), "Regional"),
+        (("https://www.liputan6.com/citizen6/read/3874490/tips-hidup-sehat-di-kantor",), None),  # slug words
+        (("Citizen6", "Berita"), None),
+        ((None, ""), None),
+    ],
+)
+def test_sections_are_normalised_to_a_small_indonesian_set(raw: tuple, section: str | None) -> None:
+    assert normalise_category(*raw) == section
+
+
+def test_category_from_json_ld_breadcrumb_and_from_the_url_folder() -> None:
+    prose = f"<h1>Harga Bawang Putih Naik</h1><article><p>{LEAD}</p></article>"
+    trail = (
+        '<script type="application/ld+json">{"@type": "BreadcrumbList", "itemListElement": ['
+        '{"@type": "ListItem", "position": 1, "name": "Home"},'
+        '{"@type": "ListItem", "position": 2, "item": {"@id": "/money", "name": "Money"}}]}</script>'
+    )
+    by_trail = f"<html><head><title>Harga Bawang Putih Naik</title>{trail}</head><body>{prose}</body></html>"
+    by_url = "<html><head><title>Harga Bawang Putih Naik</title></head><body>" + prose + "</body></html>"
+    assert extract_html(by_trail.encode()).category == "Ekonomi"
+    assert (
+        extract_html(by_url.encode(), url="https://kabar.example/otomotif/2019/harga").category == "Otomotif"
+    )

@@ -4,6 +4,8 @@ Generic rules come first so that an outlet never seen still comes out right. One
 - decoding:  bytes to text, whatever charset the page declares;
 - meta:      the page's meta tags, JSON-LD article and canonical link;
 - outlet:    the outlet as readers know it;
+- credits:   the writer a credit line names;
+- category:  the section, normalised to a small set of Indonesian names;
 - title:     the headline;
 - published: the publication date;
 - body:      the article's paragraphs without reader furniture;
@@ -12,6 +14,7 @@ Generic rules come first so that an outlet never seen still comes out right. One
 - tables:    the word lists, tag sets, outlet table and patterns all of them read.
 """
 
+from search.extract.category import normalise_category
 from search.extract.decoding import decode_html
 from search.extract.dumps import extract_text_dump
 from search.extract.errors import ExtractError
@@ -26,6 +29,7 @@ __all__ = [
     "decode_html",
     "extract_html",
     "extract_text_dump",
+    "normalise_category",
     "outlet_name",
     "title_from_body",
 ]

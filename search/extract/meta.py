@@ -11,7 +11,8 @@ from search.extract.text import fold
 
 
 class PageMeta:
-    """The page's meta tags (by property/name/itemprop, lower-cased) and its JSON-LD article object."""
+    """The page's meta tags (by property/name/itemprop, lower-cased), its JSON-LD article object (the first
+    with a headline or datePublished) and the names in its JSON-LD breadcrumb."""
 
     def __init__(self, soup: BeautifulSoup) -> None:
         self.meta: dict[str, list[str]] = {}
@@ -20,7 +21,9 @@ class PageMeta:
             content = tag.get("content")
             if key and content and content.strip():
                 self.meta.setdefault(key.strip().lower(), []).append(content.strip())
-        self.ld = _json_ld_article(soup)
+        objects = _json_ld_objects(soup)
+        self.ld = next((item for item in objects if item.get("headline") or item.get("datePublished")), {})
+        self.breadcrumb = _breadcrumb_names(objects)
 
     def first(self, *keys: str) -> str | None:
         for key in keys:
@@ -40,8 +43,8 @@ class PageMeta:
         return fold(value) if isinstance(value, str) and value.strip() else None
 
 
-def _json_ld_article(soup: BeautifulSoup) -> dict:
-    """The first JSON-LD object that looks like the article (has a headline or datePublished)."""
+def _json_ld_objects(soup: BeautifulSoup) -> list[dict]:
+    """Every JSON-LD object on the page, nested lists and @graph opened, in page order."""
     found: list[dict] = []
     for script in soup.find_all("script", type=re.compile("ld\\+json", re.I)):
         try:
@@ -57,10 +60,20 @@ def _json_ld_article(soup: BeautifulSoup) -> dict:
                 found.append(item)
                 if "@graph" in item:
                     stack.append(item["@graph"])
-    for item in found:
-        if item.get("headline") or item.get("datePublished"):
-            return item
-    return {}
+    return found
+
+
+def _breadcrumb_names(objects: list[dict]) -> list[str]:
+    trail = next((item for item in objects if item.get("@type") == "BreadcrumbList"), {})
+    names = []
+    for step in trail.get("itemListElement") or []:
+        if not isinstance(step, dict):
+            continue
+        item = step.get("item")
+        name = step.get("name") or (item.get("name") if isinstance(item, dict) else None)
+        if isinstance(name, str) and name.strip():
+            names.append(fold(name))
+    return names
 
 
 def canonical_url(soup: BeautifulSoup) -> str | None:

@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup
 
 from search.article import Article, article_id
 from search.extract.body import body_text
+from search.extract.category import page_category
 from search.extract.credits import find_author
 from search.extract.decoding import decode_html
 from search.extract.errors import ExtractError
@@ -39,6 +40,7 @@ def extract_html(raw: bytes, url: str | None = None) -> Article:
     published = published_date(soup, page, headline_node, title, url)
     source = page_outlet(page, host, title_affix(soup, title))
     author = find_author(soup, page, source)
+    category = page_category(soup, page, url)
     body = body_text(soup, title)  # prunes the tree: everything read from the page comes before it
     if len(body) < 200:  # a page drawn by scripts, or a gallery: what the metadata says
         ld_body = page.ld.get("articleBody")
@@ -57,6 +59,6 @@ def extract_html(raw: bytes, url: str | None = None) -> Article:
         title=title,
         body=body,
         published=published,
-        category=page.first("article:section2", "article:section") or page.ld_value("articleSection"),
+        category=category,
         author=author,
     )

@@ -237,3 +237,35 @@ LINK_LIST_START = re.compile(
     r"berita\s+lainnya|tags?\s*:|topik\s*:|editor\s*:|penulis\s*:|copyright)\b",
     re.I,
 )
+
+# The sections articles are filed under, and the words outlets use for them in breadcrumbs, section metadata,
+# sub-domains and URL paths ("regional.kompas.com", "/bola/", "ShowBiz", "Tekno").
+CATEGORY_WORDS = {
+    "Nasional": ("nasional", "national"),
+    "Regional": (
+        "regional", "daerah", "nusantara", "megapolitan", "metro", "jabar", "jateng", "jatim", "jogja",
+        "sumut", "sumsel", "kalbar", "kaltim", "sulsel",
+    ),
+    "Internasional": (
+        "internasional", "international", "dunia", "world", "global", "luar negeri", "mancanegara",
+    ),
+    "Politik": ("politik", "politics", "pemilu", "pilkada", "pilpres"),
+    "Hukum": ("hukum", "law", "kriminal", "crime", "kriminalitas"),
+    "Ekonomi": (
+        "ekonomi", "economy", "bisnis", "business", "finance", "finansial", "money", "keuangan", "ekbis",
+        "market", "properti", "property",
+    ),
+    "Olahraga": ("olahraga", "sport", "sports", "bola", "sepakbola", "soccer", "football", "motogp", "raket"),
+    "Teknologi": ("tekno", "teknologi", "tech", "technology", "inet", "gadget", "sains", "science"),
+    "Hiburan": ("hiburan", "showbiz", "celeb", "seleb", "selebriti", "entertainment", "hot", "film", "musik",
+                "music"),
+    "Gaya Hidup": ("lifestyle", "gaya hidup", "gayahidup", "style", "fashion", "beauty", "kecantikan",
+                   "parenting", "relationship", "zodiak", "food", "kuliner"),
+    "Kesehatan": ("health", "kesehatan", "sehat"),
+    "Otomotif": ("otomotif", "oto", "auto", "automotive"),
+    "Wisata": ("travel", "wisata", "traveling", "tourism"),
+    "Pendidikan": ("pendidikan", "edukasi", "education", "edu", "kampus"),
+    "Religi": ("religi", "islam", "islami", "khazanah", "haji", "umrah"),
+}  # fmt: skip
+# Words for news in general: a section only when nothing names a more specific one.
+GENERAL_CATEGORY_WORDS = {"news": "Nasional", "peristiwa": "Nasional"}
