@@ -558,3 +558,49 @@ def test_category_from_json_ld_breadcrumb_and_from_the_url_folder() -> None:
     assert (
         extract_html(by_url.encode(), url="https://kabar.example/otomotif/2019/harga").category == "Otomotif"
     )
+
+
+def test_a_dateline_lead_cut_off_by_a_reading_tip_and_an_ad_opens_the_body() -> None:
+    article = fixture_page("lead_outside_container.html")
+    paragraphs = article.body.split("\n\n")
+    assert paragraphs[0].startswith("Semarang (Kabar Jateng) - Banjir rob kembali merendam")
+    assert paragraphs[1].startswith("Warga Tanjung Mas, Sumarni")
+    assert len(paragraphs) == 5
+    assert "Baca juga" not in article.body and "Senin, 04 Mei" not in article.body
+
+
+STORY = [
+    "Warga desa bergotong royong memperbaiki saluran irigasi yang rusak diterjang banjir bulan lalu.",
+    "Kepala desa menyebut perbaikan selesai sebelum musim tanam agar sawah tidak kekeringan lagi.",
+    "Dinas pertanian mengirim dua alat berat untuk mengangkut lumpur yang menutup pintu air utama.",
+    "Petani berharap pemerintah kabupaten membangun tanggul permanen di sepanjang sungai tahun depan.",
+]
+
+
+def page_with_intro(intro: str, story: list[str]) -> str:
+    """A page whose intro paragraph sits in its own box, before the box that holds the rest of the story."""
+    paragraphs = "".join(f"<p>{p}</p>" for p in story)
+    page = (
+        "<html><head><title>Warga Perbaiki Irigasi</title></head><body><h1>Warga Perbaiki Irigasi</h1>"
+        "<div>Selasa, 10 Sep 2019 09:00 WIB</div>"
+        f'<div class="intro"><p><b>{intro}</b></p></div><div class="wrap"><div class="content">{paragraphs}'
+        "</div></div></body></html>"
+    )
+    return extract_html(page.encode()).body
+
+
+def test_a_styled_intro_outside_the_text_box_opens_the_body() -> None:
+    intro = "Hujan deras tiga hari berturut-turut merusak saluran irigasi di Desa Sukamaju, Kabupaten Garut."
+    assert page_with_intro(intro, STORY).split("\n\n") == [intro, *STORY]
+
+
+def test_a_teaser_before_a_story_that_opens_with_its_dateline_is_left_out() -> None:
+    story = [f"GARUT, KABAR DESA - {STORY[0]}", *STORY[1:]]
+    teaser = (
+        "Saluran irigasi rusak diterjang banjir, warga turun tangan memperbaikinya tanpa menunggu bantuan."
+    )
+    assert page_with_intro(teaser, story).split("\n\n") == story
+
+
+def test_a_teaser_repeating_the_first_paragraph_is_not_read_twice() -> None:
+    assert page_with_intro(STORY[0], STORY).split("\n\n") == STORY

@@ -20,6 +20,7 @@ from search.extract.tables import (
     CONTAINS_FURNITURE,
     CREDIT_LINE,
     CREDIT_ONLY,
+    DATELINE_LEAD,
     DATELINE_ONLY,
     FOLLOW_US,
     FURNITURE,
@@ -65,7 +66,7 @@ def body_text(soup: BeautifulSoup, title: str) -> str:
     if container is None:
         return ""
     blocks = _blocks(container)
-    return "\n\n".join(_clean_blocks(blocks, title))
+    return "\n\n".join(_clean_blocks(_lead_outside(container, blocks) + blocks, title))
 
 
 def _is_boilerplate_box(tag: Tag) -> bool:
@@ -170,6 +171,49 @@ def _main_container(soup: BeautifulSoup) -> Tag | None:
             return node.parent
         node = node.parent
     return best
+
+
+_MIN_LEAD_CHARS = 60
+
+
+def _lead_outside(container: Tag, blocks: list[Block]) -> list[Block]:
+    """The paragraphs that open the story before the densest container: a styled intro, a lead cut off from
+    the rest by an inline ad or a "Baca juga" box. Read from the container's earlier siblings (and its
+    parent's, while only furniture stands between), back to the first heading, date line or short line.
+    None when the container opens with a dateline ("Semarang (ANTARA) - "): the story starts there."""
+    opening = next((b.text for b in blocks if not _is_furniture(b.text) and b.link_density <= 0.5), "")
+    if not opening or DATELINE_LEAD.match(opening) or DATELINE_ONLY.match(opening):
+        return []
+    found: list[Block] = []
+    node = container
+    for _ in range(3):
+        if node.parent is None or node.name in ("body", "html", "[document]"):
+            break
+        for sibling in node.previous_siblings:
+            if not isinstance(sibling, Tag) or _is_picture_box(sibling):
+                continue
+            if sibling.name in HEADINGS or sibling.find(HEADINGS):
+                return found
+            sibling_blocks = _blocks(sibling)
+            prose = [
+                b
+                for b in sibling_blocks
+                if not _is_furniture(b.text) and b.link_density <= 0.5 and not _is_date_stamp(b.text)
+            ]
+            if not prose and any(_is_date_stamp(b.text) for b in sibling_blocks):
+                return found
+            if prose and max(len(b.text) for b in prose) < _MIN_LEAD_CHARS:
+                return found
+            if prose and not _repeats(prose, opening):
+                found = sibling_blocks + found
+        node = node.parent
+    return found
+
+
+def _repeats(prose: list[Block], opening: str) -> bool:
+    """A teaser that says again what the container's first paragraph says."""
+    teaser, first = letters(prose[0].text)[:80], letters(opening)[:80]
+    return teaser.startswith(first) or first.startswith(teaser)
 
 
 def _blocks(container: Tag) -> list[Block]:

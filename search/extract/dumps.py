@@ -9,7 +9,7 @@ from search.article import Article, article_id
 from search.dates import find_date
 from search.extract.errors import ExtractError
 from search.extract.outlet import outlet_name
-from search.extract.tables import DUMP_LEAD, LEAD_OUTLET, LINK_LIST_START
+from search.extract.tables import DATELINE_LEAD, LEAD_OUTLET, LINK_LIST_START
 from search.extract.text import fold
 from search.extract.title import title_from_body
 
@@ -29,7 +29,7 @@ def extract_text_dump(text: str) -> Article:
     title = ""
     if len(paragraphs) > 1 and len(paragraphs[0]) <= 150 and not re.search(r"[.!?\"”,]$", paragraphs[0]):
         title = paragraphs.pop(0)  # a headline line: short, no closing punctuation
-    lead = DUMP_LEAD.match(paragraphs[0])
+    lead = DATELINE_LEAD.match(paragraphs[0])
     outlet = LEAD_OUTLET.search(lead["lead"]) if lead else None
     first = paragraphs[0][lead.end() :] if outlet else paragraphs[0]
     body = "\n\n".join(paragraphs)

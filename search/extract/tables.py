@@ -229,8 +229,8 @@ STRUCTURED_DATE_KEYS = (
     "content_publishdate",
 )
 
-# The dateline that opens a dump: "Suara.com - ", "JAKARTA, KOMPAS.com - ", "Medan (ANTARA) - ".
-DUMP_LEAD = re.compile(r"^(?P<lead>(?:(?![.!?]\s)[^\"“]){2,70}?)\s*(?:--|-|–|—)\s+(?=\S)")
+# The dateline that opens a story or a dump: "Suara.com - ", "JAKARTA, KOMPAS.com - ", "Medan (ANTARA) - ".
+DATELINE_LEAD = re.compile(r"^(?P<lead>(?:(?![.!?]\s)[^\"“]){2,70}?)\s*(?:--|-|–|—)\s+(?=\S)")
 LEAD_OUTLET = re.compile(r"[A-Za-z][\w-]*(?:\.[A-Za-z]{2,6})+|(?<=\()[A-Z][A-Za-z ]{2,30}(?=\))")
 LINK_LIST_START = re.compile(
     r"^(?:baca\s+juga|berita\s+terkait|artikel\s+terkait|terpopuler|pilihan|terkini|rekomendasi|"
