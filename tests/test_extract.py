@@ -604,3 +604,48 @@ def test_a_teaser_before_a_story_that_opens_with_its_dateline_is_left_out() -> N
 
 def test_a_teaser_repeating_the_first_paragraph_is_not_read_twice() -> None:
     assert page_with_intro(STORY[0], STORY).split("\n\n") == STORY
+
+
+def test_a_photo_gallery_is_its_captions_in_order_each_once_without_photo_credits() -> None:
+    article = fixture_page("photo_gallery.html")
+    assert article.body.split("\n\n") == [
+        "Umat Buddha menyalakan lampion di pelataran Candi Borobudur, Magelang, Minggu (19/5/2019) malam, "
+        "sebagai puncak perayaan Waisak.",
+        "Sebelum diterbangkan, para biksu memimpin doa bersama yang diikuti ribuan umat dan wisatawan.",
+        "Lampion yang dilepas ke udara menjadi simbol harapan dan doa bagi perdamaian dunia.",
+        "Panitia membatasi jumlah lampion tahun ini demi keselamatan penerbangan di sekitar Yogyakarta.",
+    ]
+
+
+CAPTIONS = [
+    "Peserta karnaval mengenakan kostum dari daun pisang kering saat melintas di Jalan Malioboro.",
+    "Anak-anak sekolah dasar menampilkan tari kreasi di depan panggung kehormatan.",
+    "Penonton memadati trotoar sejak siang untuk mendapatkan tempat terbaik.",
+]
+
+
+def page_with_figures(prose: list[str]) -> str:
+    """`prose` paragraphs, then three captioned figures, each caption printed again in a lightbox."""
+    figures = "".join(
+        f'<figure><img src="{i}.jpg"><figcaption>{caption}</figcaption></figure>'
+        for i, caption in enumerate(CAPTIONS)
+    )
+    lightbox = "".join(
+        f'<div class="lb"><img src="{i}b.jpg"><p>{c}</p></div>' for i, c in enumerate(CAPTIONS)
+    )
+    paragraphs = "".join(f"<p>{p}</p>" for p in prose)
+    page = (
+        "<html><head><title>Karnaval Budaya Yogyakarta</title></head><body>"
+        f"<h1>Karnaval Budaya Yogyakarta</h1><div class='isi'>{paragraphs}{figures}</div>"
+        f"<div class='lightbox'>{lightbox}</div></body></html>"
+    )
+    return extract_html(page.encode()).body
+
+
+def test_a_gallery_keeps_its_short_intro_before_the_captions() -> None:
+    intro = "Karnaval budaya kembali digelar di Yogyakarta setelah dua tahun absen."
+    assert page_with_figures([intro]).split("\n\n") == [intro, *CAPTIONS]
+
+
+def test_an_article_with_a_few_captioned_photos_is_not_a_gallery() -> None:
+    assert page_with_figures([LEAD, LEAD]).split("\n\n") == [LEAD.strip(), LEAD.strip()]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from search.dates import find_date
+from search.extract.gallery import gallery_captions
 from search.extract.tables import (
     AUTHOR_SIGNATURE,
     BLOCK_TAGS,
@@ -54,6 +55,7 @@ class Block:
 
 def body_text(soup: BeautifulSoup, title: str) -> str:
     """The article's paragraphs, separated by blank lines. It prunes `soup`: read everything else first."""
+    captions = gallery_captions(soup)
     for node in soup.find_all(SKIP_TAGS):
         node.decompose()
     for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
@@ -66,7 +68,20 @@ def body_text(soup: BeautifulSoup, title: str) -> str:
     if container is None:
         return ""
     blocks = _blocks(container)
-    return "\n\n".join(_clean_blocks(_lead_outside(container, blocks) + blocks, title))
+    paragraphs = _clean_blocks(_lead_outside(container, blocks) + blocks, title)
+    return "\n\n".join(_with_captions(paragraphs, captions))
+
+
+def _with_captions(paragraphs: list[str], captions: list[str]) -> list[str]:
+    """A gallery's story: the paragraphs that are not captions (an intro), then every caption once. Only when
+    the captions say more than the rest of the page: an article with a few captioned photos stays as it is."""
+    if not captions:
+        return paragraphs
+    caption_keys = [letters(caption)[:60] for caption in captions]
+    own = [p for p in paragraphs if not any(letters(p).startswith(key) for key in caption_keys)]
+    if sum(map(len, own)) >= 0.5 * sum(map(len, captions)):
+        return paragraphs
+    return own + captions
 
 
 def _is_boilerplate_box(tag: Tag) -> bool:

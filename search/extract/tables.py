@@ -183,6 +183,11 @@ PHOTO_CREDIT = re.compile(
     re.I,
 )
 MAX_CAPTION_CHARS = 300
+# The photo credit closing a caption, cut off when the caption itself is the story (a gallery):
+# "... Waisak. (ANTARA FOTO/Anis Efizudin)", "... dunia. Foto: Lensa Nusantara/Dimas".
+CAPTION_CREDIT = re.compile(
+    r"\s*[(\[]?\s*(?-i:[A-Z][A-Z.]*\s+)?(?:foto|photo|sumber\s+foto)\s*[:/][^()\[\]]{1,60}[)\]]?\s*\.?$", re.I
+)
 # A caption that is only the picture's source: "shutterstock", "Ilustrasi shutterstock.com", "Dok. Istimewa".
 PICTURE_SOURCE_ONLY = re.compile(
     r"^\(?(?:(?:ilustrasi|foto|photo|dok\.?|dokumentasi|gambar|image)\s*[:/.]?\s*)*"
