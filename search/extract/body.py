@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
@@ -88,8 +89,13 @@ def _is_boilerplate_box(tag: Tag) -> bool:
     if tag.name in ("html", "body") or tag.attrs is None:
         return False
     classes = tag.get("class") or []
-    words = " ".join([*classes, tag.get("id") or ""]).lower()
-    return any(_is_boilerplate_word(word) for word in CLASS_WORD_SPLIT.split(words) if word)
+    return _names_boilerplate(" ".join([*classes, tag.get("id") or ""]))
+
+
+@lru_cache(maxsize=8192)
+def _names_boilerplate(class_and_id: str) -> bool:
+    """Cached: a page repeats the same few class names on thousands of elements."""
+    return any(_is_boilerplate_word(word) for word in CLASS_WORD_SPLIT.split(class_and_id.lower()) if word)
 
 
 def _is_boilerplate_word(word: str) -> bool:

@@ -5,9 +5,10 @@ category, subcategory and URL fields to `normalise_category`."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from search.extract.meta import PageMeta
 from search.extract.tables import CATEGORY_WORDS, GENERAL_CATEGORY_WORDS
@@ -17,7 +18,6 @@ _SECTION_BY_WORD = {word: section for section, words in CATEGORY_WORDS.items() f
 _SECTION_WORD = re.compile(r"\b(?:" + "|".join(sorted(_SECTION_BY_WORD, key=len, reverse=True)) + r")\b")
 _GENERAL_WORD = re.compile(r"\b(?:" + "|".join(GENERAL_CATEGORY_WORDS) + r")\b")
 _SEPARATORS = re.compile(r"[\W_]+")
-_BREADCRUMB_CLASS = re.compile(r"crumb", re.I)
 _URL = re.compile(r"\s*(?:https?:)?//", re.I)
 
 
@@ -25,16 +25,22 @@ def normalise_category(*raw: str | None) -> str | None:
     """The section named by the first of `raw` (section names, breadcrumbs, URLs, most trusted first) that
     names one; a word for news in general ("news") only when none names a specific section; else None.
     A URL counts by its host and folders ("regional.kompas.com", "/bola/"), not by its slug."""
-    words = [_SEPARATORS.sub(" ", _sections_of_url(text).lower()) for text in raw if text]
-    for text in words:
-        match = _SECTION_WORD.search(text)
-        if match:
-            return _SECTION_BY_WORD[match.group()]
-    for text in words:
-        match = _GENERAL_WORD.search(text)
-        if match:
-            return GENERAL_CATEGORY_WORDS[match.group()]
-    return None
+    return _first_section(raw)
+
+
+def _first_section(raw: Iterable[str | None]) -> str | None:
+    """`normalise_category` over a lazy sequence: sources after the first specific section are not read."""
+    general = None
+    for text in raw:
+        if not text:
+            continue
+        words = _SEPARATORS.sub(" ", _sections_of_url(text).lower())
+        specific = _SECTION_WORD.search(words)
+        if specific:
+            return _SECTION_BY_WORD[specific.group()]
+        if general is None and (match := _GENERAL_WORD.search(words)):
+            general = GENERAL_CATEGORY_WORDS[match.group()]
+    return general
 
 
 def _sections_of_url(text: str) -> str:
@@ -47,20 +53,28 @@ def _sections_of_url(text: str) -> str:
 
 
 def page_category(soup: BeautifulSoup, page: PageMeta, url: str | None) -> str | None:
-    """From the article's section metadata, then the breadcrumb, then the URL (its host and path)."""
-    return normalise_category(
-        page.first("article:section2", "article:section"),
-        page.ld_value("articleSection"),
-        " ".join(page.breadcrumb),
-        _visible_breadcrumb(soup),
-        url,
-    )
+    return _first_section(_category_sources(soup, page, url))
+
+
+def _category_sources(soup: BeautifulSoup, page: PageMeta, url: str | None) -> Iterator[str | None]:
+    """The article's section metadata, its JSON-LD breadcrumb, the URL (host and folders), then the visible
+    breadcrumb, which costs a walk over the whole page."""
+    yield page.first("article:section2", "article:section")
+    yield page.ld_value("articleSection")
+    yield " ".join(page.breadcrumb)
+    yield url
+    yield _visible_breadcrumb(soup)
 
 
 def _visible_breadcrumb(soup: BeautifulSoup) -> str | None:
     """The linked steps of the page's breadcrumb: the last step, often the headline itself, is not linked."""
-    trail = soup.find(class_=_BREADCRUMB_CLASS) or soup.find(id=_BREADCRUMB_CLASS)
+    trail = soup.find(_is_breadcrumb)
     if trail is None:
         return None
     steps = [fold(link.get_text(" ")) for link in trail.find_all("a")]
     return " ".join(steps) if steps else fold(trail.get_text(" "))
+
+
+def _is_breadcrumb(tag: Tag) -> bool:
+    names = " ".join([*(tag.get("class") or ()), tag.get("id") or ""])
+    return "crumb" in names.lower()

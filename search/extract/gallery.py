@@ -3,12 +3,11 @@ sequence of captions in page order, each once (thumbnail strips and lightboxes p
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup, Comment, Tag
+from bs4 import BeautifulSoup, Tag
 
 from search.extract.tables import CAPTION_CREDIT
 from search.extract.text import fold, letters
 
-_NOT_PRINTED = {"script", "style", "noscript", "template"}
 _FURNITURE_BOXES = ["nav", "aside", "footer", "header"]
 _MIN_CAPTION_CHARS = 30
 _MAX_CAPTION_CHARS = 600
@@ -21,11 +20,11 @@ def gallery_captions(soup: BeautifulSoup) -> list[str]:
     captions: list[str] = []
     seen: set[str] = set()
     for picture in soup.find_all("img", limit=300):
-        if picture.find_parent(_FURNITURE_BOXES) is not None:
+        if picture.parent is None or picture.parent.name == "a":  # a linked thumbnail
             continue
         caption = _caption_of(picture)
         key = letters(caption)[:120] if caption else ""
-        if key and key not in seen:
+        if key and key not in seen and picture.find_parent(_FURNITURE_BOXES) is None:
             seen.add(key)
             captions.append(caption)
     return captions if len(captions) >= _MIN_CAPTIONS else []
@@ -38,12 +37,11 @@ def _caption_of(picture: Tag) -> str | None:
     for _ in range(3):
         if box is None or box.name in ("body", "html", "[document]"):
             return None
-        text = _printed_text(box)
+        text = _text_up_to(box, _MAX_CAPTION_CHARS)
+        if text is None:
+            return None
         if text:
-            if (
-                len(box.find_all("img", limit=3)) > 1
-                or not _MIN_CAPTION_CHARS <= len(text) <= _MAX_CAPTION_CHARS
-            ):
+            if len(text) < _MIN_CAPTION_CHARS or len(box.find_all("img", limit=2)) > 1:
                 return None
             if sum(len(fold(link.get_text())) for link in box.find_all("a")) > 0.5 * len(text):
                 return None
@@ -52,11 +50,16 @@ def _caption_of(picture: Tag) -> str | None:
     return None
 
 
-def _printed_text(box: Tag) -> str:
-    return fold(
-        " ".join(
-            str(s)
-            for s in box.find_all(string=True)
-            if not isinstance(s, Comment) and s.parent is not None and s.parent.name not in _NOT_PRINTED
-        )
-    )
+def _text_up_to(box: Tag, limit: int) -> str | None:
+    """The box's text, or None as soon as it runs past `limit` characters: most pictures sit in a box as
+    long as the article, which need not be read to the end."""
+    pieces: list[str] = []
+    length = 0
+    for string in box.strings:
+        piece = string.strip()
+        if piece:
+            pieces.append(piece)
+            length += len(piece) + 1
+            if length > limit + 1:
+                return None
+    return fold(" ".join(pieces))

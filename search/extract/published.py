@@ -13,6 +13,8 @@ from search.extract.meta import PageMeta
 from search.extract.tables import SKIP_TAGS, STRUCTURED_DATE_KEYS, UPDATE_WORDS
 from search.extract.text import fold
 
+_DIGIT = re.compile(r"\d")
+
 
 def published_date(
     soup: BeautifulSoup, page: PageMeta, headline: Tag | None, title: str, url: str | None
@@ -77,7 +79,7 @@ def _visible_dates(
     updates: list[tuple[int, ParsedDate]] = []
     for index in range(max(0, anchor - window), min(len(nodes), anchor + window)):
         node = nodes[index]
-        if not any(ch.isdigit() for ch in node):
+        if not _DIGIT.search(node):
             continue
         context = fold(node.parent.get_text(" "))
         if len(context) > 120:
