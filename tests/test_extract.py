@@ -649,3 +649,26 @@ def test_a_gallery_keeps_its_short_intro_before_the_captions() -> None:
 
 def test_an_article_with_a_few_captioned_photos_is_not_a_gallery() -> None:
     assert page_with_figures([LEAD, LEAD]).split("\n\n") == [LEAD.strip(), LEAD.strip()]
+
+
+def test_a_list_split_by_a_pager_and_an_ad_is_read_to_its_real_end() -> None:
+    """The list goes on after "1 2 Selanjutnya »" in a box named like the first; the site's blurb and the
+    more-news list after it are not the article."""
+    paragraphs = fixture_page("list_with_pager.html").body.split("\n\n")
+    assert paragraphs[0].startswith("Kabar Bintang - Awal pekan membawa energi baru")
+    assert [p for p in paragraphs if p[0].isdigit()] == [
+        "1. Aries", "2. Taurus", "3. Gemini", "4. Cancer", "5. Leo", "6. Virgo",
+    ]  # fmt: skip
+    assert (
+        paragraphs[-1] == "Seorang teman lama menghubungimu dengan kabar gembira yang sudah lama kamu tunggu."
+    )
+
+
+def test_a_paragraph_after_an_inline_ad_below_the_text_box_belongs_to_the_story() -> None:
+    last = "Pedagang berharap harga kembali normal sebelum Lebaran karena permintaan akan naik."
+    page = (
+        "<html><head><title>Harga Bawang Putih Naik</title></head><body><h1>Harga Bawang Putih Naik</h1>"
+        f"<div class='teks'><p>{LEAD}</p><p>{LEAD}</p></div><div class='sisipan'>ADVERTISEMENT</div>"
+        f"<p>{last}</p></body></html>"
+    )
+    assert extract_html(page.encode()).body.split("\n\n") == [LEAD.strip(), LEAD.strip(), last]

@@ -20,6 +20,7 @@ from search.extract.tables import (
     CLASS_WORD_SPLIT,
     COMPOUND_BOILERPLATE_WORDS,
     CONTAINS_FURNITURE,
+    CONTINUATION,
     CREDIT_LINE,
     CREDIT_ONLY,
     DATELINE_LEAD,
@@ -29,6 +30,7 @@ from search.extract.tables import (
     HASHTAGS_ONLY,
     HEADINGS,
     MAX_CAPTION_CHARS,
+    MAX_CONTINUATION_CHARS,
     MAX_CREDIT_LINE_CHARS,
     MAX_FOLLOW_US_CHARS,
     PHOTO_CREDIT,
@@ -69,7 +71,8 @@ def body_text(soup: BeautifulSoup, title: str) -> str:
     if container is None:
         return ""
     blocks = _blocks(container)
-    paragraphs = _clean_blocks(_lead_outside(container, blocks) + blocks, title)
+    blocks = _lead_outside(container, blocks) + blocks + _rest_outside(container)
+    paragraphs = _clean_blocks(blocks, title)
     return "\n\n".join(_with_captions(paragraphs, captions))
 
 
@@ -229,6 +232,48 @@ def _lead_outside(container: Tag, blocks: list[Block]) -> list[Block]:
                 found = sibling_blocks + found
         node = node.parent
     return found
+
+
+def _rest_outside(container: Tag) -> list[Block]:
+    """The parts of a long or paged article after the densest one, when a pager, an ad or a "read on" line
+    splits them: later siblings of the container (and of its parent, while nothing else follows) that are
+    prose and continue it: the part right after a pager, a <p>, a box named like the container. Stops at a
+    link list, a date line, a credit, a short line or other prose: the end of the story."""
+    found: list[Block] = []
+    container_words = _class_words(container)
+    paged = False
+    node = container
+    for _ in range(3):
+        if node.parent is None or node.name in ("body", "html", "[document]"):
+            break
+        for sibling in node.next_siblings:
+            if not isinstance(sibling, Tag) or _is_picture_box(sibling):
+                continue
+            sibling_blocks = _blocks(sibling)
+            text = " ".join(b.text for b in sibling_blocks)
+            if not text:
+                continue
+            if len(text) <= MAX_CONTINUATION_CHARS and CONTINUATION.search(text):
+                paged = True
+                continue
+            prose = [b for b in sibling_blocks if not _is_furniture(b.text) and b.link_density <= 0.5]
+            if not prose:
+                if any(_is_date_stamp(b.text) or CREDIT_LINE.match(b.text) for b in sibling_blocks):
+                    return found
+                if sum(b.link_chars for b in sibling_blocks) > 0.5 * len(text):
+                    return found
+                continue
+            continues = paged or sibling.name == "p" or bool(container_words & _class_words(sibling))
+            if not continues or max(len(b.text) for b in prose) < _MIN_LEAD_CHARS:
+                return found
+            found += sibling_blocks
+            paged = False  # a pager opens the one part after it
+        node = node.parent
+    return found
+
+
+def _class_words(node: Tag) -> set[str]:
+    return {word for word in CLASS_WORD_SPLIT.split(" ".join(node.get("class") or []).lower()) if word}
 
 
 def _repeats(prose: list[Block], opening: str) -> bool:

@@ -166,6 +166,15 @@ NOT_A_PERSON = re.compile(
     r"\b(?:redaksi|tim|admin|administrator|developer|staff|newsroom|desk|media|network|group)\b|\.\w{2,6}\b|\d",
     re.I,
 )
+# A pager or a "read on" line between the parts of one article: "1 2 3 Selanjutnya »", "Halaman 2 dari 4",
+# "Baca Selanjutnya", "Scroll down untuk melanjutkan membaca". The article goes on after it.
+CONTINUATION = re.compile(
+    r"^(?:(?:halaman|hal\.?|page)\s*:?\s*)?(?:(?:\d{1,3}|dari|of|selanjutnya|berikutnya|sebelumnya|next|prev(?:ious)?"
+    r"|[»›«‹<>…]|\.\.\.)\s*)+$"
+    r"|selanjutnya|berikutnya|next\s+page|lanjutkan\s+membaca|melanjutkan\s+membaca|scroll\s+(?:down|to)",
+    re.I,
+)
+MAX_CONTINUATION_CHARS = 80
 CONTAINS_FURNITURE = re.compile(r"google\s+news|berikan\s+komentar", re.I)
 # Invitations to follow the outlet elsewhere, which run a little longer: "Simak breaking news ... WhatsApp
 # Channel : https://...", "Ikuti kami di Instagram", "Download aplikasi ... sekarang".
