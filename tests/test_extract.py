@@ -672,3 +672,36 @@ def test_a_paragraph_after_an_inline_ad_below_the_text_box_belongs_to_the_story(
         f"<p>{last}</p></body></html>"
     )
     assert extract_html(page.encode()).body.split("\n\n") == [LEAD.strip(), LEAD.strip(), last]
+
+
+def test_a_relative_date_resolves_against_the_time_the_page_was_saved() -> None:
+    """SingleFile wrote when it saved the page; "2 jam yang lalu" is two hours before that. The page's own
+    og:updated_time is not when it was read."""
+    assert fixture_page("relative_date_saved.html").published == "2020-03-14T08:15:00+07:00"
+
+
+@pytest.mark.parametrize(
+    ("saved_note", "stamp", "published"),
+    [
+        (
+            "<!-- Mirrored from kabar.example/a.html by HTTrack Website Copier/3.x [XR&CO'2014], "
+            "Sat, 14 Mar 2020 03:15:30 GMT -->",
+            "kemarin, 14:05 WIB",
+            "2020-03-13T14:05:00+07:00",
+        ),
+        (
+            "<!-- FILE ARCHIVED ON 03:15:30 Mar 14, 2020 AND RETRIEVED FROM THE ARCHIVE -->",
+            "3 hari lalu",
+            "2020-03-11",
+        ),
+        ("<!-- saved from url=(0030)https://kabar.example/a.html -->", "2 jam yang lalu", None),
+        ("", "2 jam yang lalu", None),
+    ],
+    ids=["httrack-yesterday", "wayback-days-ago", "chrome-note-has-no-time", "no-note"],
+)
+def test_a_relative_date_needs_a_real_save_time(saved_note: str, stamp: str, published: str | None) -> None:
+    page = (
+        f"<html>{saved_note}<head><title>Harga Bawang Putih Naik</title></head><body>"
+        f"<h1>Harga Bawang Putih Naik</h1><div>{stamp}</div><article><p>{LEAD}</p></article></body></html>"
+    )
+    assert extract_html(page.encode()).published == published

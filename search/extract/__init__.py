@@ -8,6 +8,7 @@ Generic rules come first so that an outlet never seen still comes out right. One
 - category:  the section, normalised to a small set of Indonesian names;
 - title:     the headline;
 - published: the publication date;
+- relative:  dates like "2 jam yang lalu", against the time the page was saved;
 - body:      the article's paragraphs without reader furniture;
 - page:      one HTML page to an `Article`, in that order;
 - dumps:     plain-text dumps to an `Article`;

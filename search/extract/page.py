@@ -16,6 +16,7 @@ from search.extract.errors import ExtractError
 from search.extract.meta import PageMeta, canonical_url
 from search.extract.outlet import dominant_host, page_outlet, title_affix
 from search.extract.published import published_date
+from search.extract.relative import saved_time
 from search.extract.tables import MAX_PAGE_BYTES
 from search.extract.text import fold
 from search.extract.title import find_headline, title_from_body
@@ -37,7 +38,7 @@ def extract_html(raw: bytes, url: str | None = None) -> Article:
     url = page.first("og:url") or canonical_url(soup) or url
     host = urlsplit(url).hostname if url else dominant_host(soup)
     headline_node, title = find_headline(soup, page, host)
-    published = published_date(soup, page, headline_node, title, url)
+    published = published_date(soup, page, headline_node, title, url, saved_time(text))
     source = page_outlet(page, host, title_affix(soup, title))
     author = find_author(soup, page, source)
     category = page_category(soup, page, url)

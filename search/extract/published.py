@@ -5,20 +5,28 @@ reader sees next to the headline. Outlets print WIB clock time with a wrong zone
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from search.dates import WIB, ParsedDate, find_date, find_dates
 from search.extract.meta import PageMeta
-from search.extract.tables import SKIP_TAGS, STRUCTURED_DATE_KEYS, UPDATE_WORDS
+from search.extract.relative import resolve_relative
+from search.extract.tables import RELATIVE_DATE, SKIP_TAGS, STRUCTURED_DATE_KEYS, UPDATE_WORDS
 from search.extract.text import fold
 
 _DIGIT = re.compile(r"\d")
 
 
 def published_date(
-    soup: BeautifulSoup, page: PageMeta, headline: Tag | None, title: str, url: str | None
+    soup: BeautifulSoup,
+    page: PageMeta,
+    headline: Tag | None,
+    title: str,
+    url: str | None,
+    saved: datetime | None = None,
 ) -> str | None:
+    """ISO 8601 or None. `saved` is when the page was saved or crawled, for dates printed relative to it."""
     structured = [
         parsed
         for value in [
@@ -28,7 +36,7 @@ def published_date(
         ]
         if isinstance(value, str) and (parsed := find_date(value))
     ]
-    visible, updated = _visible_dates(soup, headline, title)
+    visible, updated, relative = _visible_dates(soup, headline, title, saved)
     timed = [v for v in visible if v.has_time]
     for seen in timed:
         for stamp in structured:
@@ -42,6 +50,8 @@ def published_date(
         return stamp.in_indonesian_time().iso()
     if visible:
         return visible[0].iso()
+    if relative:
+        return relative[0].iso()
     if updated:  # some outlets label the one stamp they print "Update:"; it beats the URL's bare date
         return updated[0].iso()
     return _date_in_url(url)
@@ -65,10 +75,11 @@ def _time_attributes(soup: BeautifulSoup) -> list[str]:
 
 
 def _visible_dates(
-    soup: BeautifulSoup, headline: Tag | None, title: str, window: int = 400
-) -> tuple[list[ParsedDate], list[ParsedDate]]:
+    soup: BeautifulSoup, headline: Tag | None, title: str, saved: datetime | None, window: int = 400
+) -> tuple[list[ParsedDate], list[ParsedDate], list[ParsedDate]]:
     """Dates printed in short text near the headline (a dateline, not a sentence), nearest first: those
-    that may be the publication date, and those labelled as an update ("Diperbarui 12/09/2019, 10:00")."""
+    that may be the publication date, those labelled as an update ("Diperbarui 12/09/2019, 10:00"), and
+    relative ones ("2 jam yang lalu") resolved against the time the page was `saved` (none without it)."""
     nodes = [
         s
         for s in soup.find_all(string=True)
@@ -77,22 +88,26 @@ def _visible_dates(
     anchor = _headline_index(nodes, headline, title)
     found: list[tuple[int, ParsedDate]] = []
     updates: list[tuple[int, ParsedDate]] = []
+    relative: list[tuple[int, ParsedDate]] = []
     for index in range(max(0, anchor - window), min(len(nodes), anchor + window)):
         node = nodes[index]
-        if not _DIGIT.search(node):
+        relative_text = saved is not None and RELATIVE_DATE.search(node)
+        if not relative_text and not _DIGIT.search(node):
             continue
         context = fold(node.parent.get_text(" "))
         if len(context) > 120:
             context = fold(str(node))
             if len(context) > 120:
                 continue
+        # Dates after the headline are its dateline; dates before it belong to the page header.
+        distance = index - anchor if index >= anchor else (anchor - index) * 3
         previous_end = 0
         for parsed in find_dates(context):
             said_before, previous_end = context[previous_end : parsed.start], parsed.start + 1
-            # Dates after the headline are its dateline; dates before it belong to the page header.
-            distance = index - anchor if index >= anchor else (anchor - index) * 3
             (updates if UPDATE_WORDS.search(said_before) else found).append((distance, parsed))
-    return _nearest_first(found), _nearest_first(updates)
+        if relative_text and saved is not None and (resolved := resolve_relative(context, saved)):
+            relative.append((distance, resolved))
+    return _nearest_first(found), _nearest_first(updates), _nearest_first(relative)
 
 
 def _nearest_first(dates: list[tuple[int, ParsedDate]]) -> list[ParsedDate]:

@@ -283,3 +283,30 @@ CATEGORY_WORDS = {
 }  # fmt: skip
 # Words for news in general: a section only when nothing names a more specific one.
 GENERAL_CATEGORY_WORDS = {"news": "Nasional", "peristiwa": "Nasional"}
+
+# A date printed relative to when the page was read: "2 jam yang lalu", "30 menit lalu", "sejam lalu",
+# "kemarin, 14:05 WIB", "hari ini 09:10", "baru saja", "3 hours ago", "yesterday".
+RELATIVE_DATE = re.compile(
+    r"\b(?:(?P<count>\d{1,3})\s*|(?:se|an?|one)\s*)"
+    r"(?P<unit>detik|menit|mnt|jam|hari|minggu|pekan|seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)"
+    r"\s+(?:yang\s+)?(?:lalu|ago)\b"
+    r"|\b(?P<day>kemarin|yesterday|hari\s+ini|today)\b(?:\s*,?\s*(?:pukul|jam|at)?\s*"
+    r"(?P<hour>[01]?\d|2[0-3])[:.](?P<minute>[0-5]\d))?"
+    r"|\b(?P<now>baru\s+saja|just\s+now)\b",
+    re.I,
+)
+# When the page was saved or crawled, as the saving tool wrote it (never the page's own modified time):
+# SingleFile's "saved date: Tue Dec 01 2026 20:44:42 GMT+0700", HTTrack's "Mirrored from ... by HTTrack
+# Website Copier/3.x [XR&CO'2014], Tue, 01 Dec 2026 13:44:42 GMT", the Wayback Machine's "FILE ARCHIVED ON
+# 13:44:42 Dec 01, 2026" (UTC). Chrome's "saved from url=(0071)..." has no time.
+SINGLEFILE_SAVED = re.compile(
+    r"saved date:\s*\w{3}\s+(?P<month>\w{3})\s+(?P<day>\d{1,2})\s+(?P<year>\d{4})\s+"
+    r"(?P<hour>\d{2}):(?P<minute>\d{2}):(?P<second>\d{2})\s*GMT(?P<offset>[+-]\d{4})"
+)
+HTTRACK_SAVED = re.compile(
+    r"Mirrored from \S+ by HTTrack Website Copier/[^\]]*\],\s*(?P<stamp>[^>]{10,40}?)\s*-->"
+)
+WAYBACK_SAVED = re.compile(
+    r"FILE ARCHIVED ON (?P<hour>\d{2}):(?P<minute>\d{2}):(?P<second>\d{2}) "
+    r"(?P<month>\w{3}) (?P<day>\d{1,2}), (?P<year>\d{4})"
+)
