@@ -6,7 +6,10 @@ Reports:
     jsonl   `iter_articles` over click-id/corpus.jsonl: records/s and total seconds (JSON parsing, field
             mapping, body repair, date parsing), best of --runs
     dates   `record_datetime` alone over the corpus's date + time fields
-    html    `extract_html` per saved page under html/: mean and slowest page, best of --runs
+    html    `extract_html` per saved page under html/: pages/s, mean and slowest page, best of --runs;
+            how many pages got a category and an author
+    gold    per-field hits over html/gold.jsonl (title, date to the minute, body first and last paragraph,
+            outlet, no boilerplate leak), scored by tests/test_extract.py's `score_gold`, and its misses
     dateparser  one dateparser.parse call per corpus date + time, on the first 2,000 records, for the
             comparison made in search/dates.py
 """
@@ -21,6 +24,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+sys.path.insert(0, str(REPO / "tests"))
+
+from test_extract import score_gold  # noqa: E402
 
 from search.extract import extract_html  # noqa: E402
 from search.sources import iter_articles, record_datetime  # noqa: E402
@@ -41,31 +48,48 @@ def main() -> None:
     )
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--html-only", action="store_true", help="only the html and gold reports")
     args = parser.parse_args()
+    report_html(args.data, args.runs)
+    if not args.html_only:
+        report_corpus(args.data, args.runs)
 
-    corpus = args.data / "click-id" / "corpus.jsonl"
+
+def report_html(data: Path, runs: int) -> None:
+    pages = sorted((data / "html").rglob("*.html"))
+    raw = [page.read_bytes() for page in pages]
+    per_page = []
+    for page_bytes in raw:
+        per_page.append(best_of(runs, lambda page_bytes=page_bytes: extract_html(page_bytes)))
+    total = sum(per_page)
+    slowest = max(range(len(pages)), key=per_page.__getitem__)
+    print(
+        f"html    {len(pages)} pages, {len(pages) / total:.1f} pages/s, mean {total / len(pages) * 1000:.0f} "
+        f"ms/page, slowest {per_page[slowest] * 1000:.0f} ms "
+        f"({pages[slowest].relative_to(data)}, {len(raw[slowest]) / 1024:.0f} KB)"
+    )
+    articles = [extract_html(page_bytes) for page_bytes in raw]
+    with_category = sum(1 for article in articles if article.category)
+    with_author = sum(1 for article in articles if article.author)
+    print(f"        category on {with_category}/{len(pages)} pages, author on {with_author}/{len(pages)}")
+
+    hits, count, misses = score_gold(data / "html")
+    print("gold    " + ", ".join(f"{field} {hit}/{count}" for field, hit in hits.items()))
+    for miss in misses:
+        print("        miss:", miss)
+
+
+def report_corpus(data: Path, runs: int) -> None:
+    corpus = data / "click-id" / "corpus.jsonl"
     count = sum(1 for _ in iter_articles([corpus]))
-    seconds = best_of(args.runs, lambda: sum(1 for _ in iter_articles([corpus])))
+    seconds = best_of(runs, lambda: sum(1 for _ in iter_articles([corpus])))
     print(f"jsonl   {count} articles in {seconds:.2f} s ({count / seconds:,.0f}/s)")
 
     records = [json.loads(line) for line in corpus.open(encoding="utf-8")]
     fields = [(r.get("date"), r.get("time")) for r in records]
-    seconds = best_of(args.runs, lambda: [record_datetime(d, t) for d, t in fields])
+    seconds = best_of(runs, lambda: [record_datetime(d, t) for d, t in fields])
     each = seconds / len(fields) * 1e6
     print(f"dates   {len(fields)} date+time fields in {seconds * 1000:.0f} ms ({each:.1f} µs each)")
-
-    pages = sorted((args.data / "html").rglob("*.html"))
-    raw = [page.read_bytes() for page in pages]
-    per_page = []
-    for data in raw:
-        per_page.append(best_of(args.runs, lambda data=data: extract_html(data)))
-    mean = sum(per_page) / len(per_page)
-    slowest = max(range(len(pages)), key=per_page.__getitem__)
-    print(
-        f"html    {len(pages)} pages, mean {mean * 1000:.0f} ms/page, "
-        f"slowest {per_page[slowest] * 1000:.0f} ms "
-        f"({pages[slowest].relative_to(args.data)}, {len(raw[slowest]) / 1024:.0f} KB)"
-    )
 
     try:
         import dateparser

@@ -13,6 +13,7 @@ class Article:
     `published` is ISO 8601: "2019-09-10T21:48:00+07:00" when the time is known (WIB is +07:00),
     a bare "2019-09-10" when only the date is, None when unknown.
     `source` is the outlet as a reader knows it ("Kompas.com", "detikNews").
+    `author` is who wrote it, as credited ("Rina Wulandari"; never the outlet), None when nobody is named.
     """
 
     id: str
@@ -22,6 +23,7 @@ class Article:
     body: str
     published: str | None = None
     category: str | None = None
+    author: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -20,10 +20,16 @@ from pathlib import Path
 
 from search.article import Article, article_id
 from search.dates import WIB, ZONES, ParsedDate, find_date
-from search.extract import ExtractError, extract_html, extract_text_dump, outlet_name, title_from_body
+from search.extract import (
+    MAX_PAGE_BYTES,
+    ExtractError,
+    extract_html,
+    extract_text_dump,
+    outlet_name,
+    title_from_body,
+)
 from search.text import repair_mojibake
 
-MAX_TEXT_BYTES = 10 * 1024 * 1024
 MAX_JSON_ARRAY_BYTES = 512 * 1024 * 1024
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
@@ -50,6 +56,7 @@ TIME_FIELDS = ("time", "jam", "waktu", "pukul")
 URL_FIELDS = ("url", "link", "href", "permalink", "tautan")
 SOURCE_FIELDS = ("source", "media", "publisher", "sumber", "outlet", "portal", "site", "situs")
 CATEGORY_FIELDS = ("category", "kategori", "rubrik", "kanal", "section", "topik")
+AUTHOR_FIELDS = ("author", "penulis", "reporter", "wartawan", "writer", "byline", "creator")
 ID_FIELDS = ("id", "article_id", "_id", "uid")
 
 
@@ -105,8 +112,8 @@ def _read_file(path: Path, report: SkipCallback) -> Iterator[Article]:
     try:
         if kind in RECORD_READERS:
             yield from _articles_from_records(path, RECORD_READERS[kind](path, report), report)
-        elif (size := path.stat().st_size) > MAX_TEXT_BYTES:
-            limit = f"{MAX_TEXT_BYTES // 2**20} MB"
+        elif (size := path.stat().st_size) > MAX_PAGE_BYTES:
+            limit = f"{MAX_PAGE_BYTES // 2**20} MB"
             report(Skipped(str(path), f"{kind} file of {size / 1e6:.1f} MB exceeds the {limit} limit"))
         else:
             yield from (_read_html if kind == "html" else _read_text_dump)(path, report)
@@ -304,6 +311,7 @@ def article_from_record(record: dict) -> Article | None:
         body=body,
         published=record_datetime(_pick(fields, DATE_FIELDS), _pick(fields, TIME_FIELDS)),
         category=_pick(fields, CATEGORY_FIELDS),
+        author=_pick(fields, AUTHOR_FIELDS),
     )
 
 

@@ -35,7 +35,7 @@ def test_fixture_folder_gives_articles_and_reasons() -> None:
     assert reasons["export.jsonl:3"] == "record has neither a title nor article text"
     assert reasons["export.csv:6"] == "record has neither a title nor article text"
     assert reasons["export.json[2]"] == "record is a str, not an object"
-    assert len(articles) == 19 and len(skipped) == 6
+    assert len(articles) == 25 and len(skipped) == 6
 
 
 def test_csv_with_indonesian_field_names() -> None:
@@ -166,8 +166,8 @@ def test_extract_command_prints_json_lines_and_reports_skips() -> None:
     done = run_indexer("extract", str(FIXTURES))
     assert done.returncode == 0, done.stderr
     articles = [json.loads(line) for line in done.stdout.splitlines()]
-    assert len(articles) == 19
-    assert set(articles[0]) == {"id", "url", "source", "title", "body", "published", "category"}
+    assert len(articles) == 25
+    assert set(articles[0]) == {"id", "url", "source", "title", "body", "published", "category", "author"}
     assert "binary.html: binary data" in done.stderr
     assert "export.jsonl:2: invalid JSON" in done.stderr
 
