@@ -19,7 +19,7 @@ import click
 import tqdm
 
 from search.analysis import index_terms
-from search.indexing import BuildReport, build_index, update_index
+from search.indexing import WRITER_WAIT_SECONDS, BuildReport, build_index, update_index
 from search.reader import index_stats
 from search.sources import Skipped, iter_articles
 from search.store import IndexBusyError, SearchIndexError
@@ -62,7 +62,10 @@ index_option = click.option(
     help="the index folder",
 )
 wait_option = click.option(
-    "--wait", default=10.0, show_default=True, help="seconds to wait while another indexer writes to DIR"
+    "--wait",
+    default=WRITER_WAIT_SECONDS,
+    show_default=True,
+    help="seconds to wait while another indexer writes to DIR",
 )
 paths_argument = click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 

@@ -43,6 +43,8 @@ from search.store import (
 )
 
 DUPLICATE = "duplicate in this run"
+# How long a build or update waits for another writer to finish before giving up with IndexBusyError.
+WRITER_WAIT_SECONDS = 10.0
 
 WORKER_STEMS = "stem-cache.worker-{pid}.json"
 
@@ -88,7 +90,7 @@ def build_index(
     *,
     progress: Progress | None = None,
     on_skip: OnSkip | None = None,
-    wait: float = 5.0,
+    wait: float = WRITER_WAIT_SECONDS,
 ) -> BuildReport:
     """Index every article under `paths` into a new generation and switch readers to it."""
     with writer_lock(index_dir, wait):
@@ -101,7 +103,7 @@ def update_index(
     *,
     progress: Progress | None = None,
     on_skip: OnSkip | None = None,
-    wait: float = 5.0,
+    wait: float = WRITER_WAIT_SECONDS,
 ) -> BuildReport:
     """Add the articles under `paths` to the current index; an article already there (same id or same
     normalised URL) is replaced. Without an index yet, this is a build."""
@@ -317,7 +319,7 @@ class _SeenInRun:
 
 def _counting(on_skip: OnSkip | None, report: BuildReport) -> OnSkip:
     def count_and_pass_on(skipped: Skipped) -> None:
-        report.skipped[skipped.reason.split(":", 1)[0]] += 1
+        report.skipped[skipped.kind] += 1
         if on_skip:
             on_skip(skipped)
 

@@ -276,6 +276,17 @@ def test_corrupt_inputs_are_skipped_and_reported_and_the_build_finishes(tmp_path
     assert titles(tmp_path / "ix") == {"Pelabuhan Baru Mulai Beroperasi"}
 
 
+def test_skips_are_counted_by_kind_whatever_their_details(tmp_path: Path) -> None:
+    export = tmp_path / "export.jsonl"
+    broken_lines = '{"title": "Tanpa akhir\n[1, 2\n'
+    export.write_text(broken_lines + ARTICLES.read_text(encoding="utf-8"), encoding="utf-8")
+
+    report = build_index(tmp_path / "ix", [export, CORRUPT])
+
+    # Two invalid JSON lines with different messages, one truncated line, one binary file.
+    assert report.skipped == {"bad json": 3, "binary data": 1, "duplicate in this run": 1}
+
+
 # --- the command line
 
 
