@@ -52,6 +52,20 @@ class IndexBusyError(SearchIndexError):
     """Another process is writing the index and did not finish within the wait."""
 
 
+class IndexWriteError(SearchIndexError):
+    """A build or update could not write its new generation (read-only file system, no permission...).
+    The partial generation is removed and the previous one keeps serving."""
+
+
+class DiskFullError(IndexWriteError):
+    """The new generation does not fit on the disk: it ran out of space, or the estimate says it will."""
+
+
+class WriterProcessError(SearchIndexError):
+    """A worker process of the index writer died or failed: the build stops instead of waiting for it, and
+    its partial generation is removed."""
+
+
 def build_hint(index_dir: Path | str) -> str:
     return f"python indexer.py build --index {index_dir} PATH..."
 
@@ -183,11 +197,15 @@ os.register_at_fork(after_in_child=_after_fork_in_child)
 def _write_durably(path: Path, text: str) -> None:
     """Write `text` to `path` all at once: a reader sees the old content or the new, never a part."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(temporary, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
+    try:
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)  # a full disk must not keep a half-written file
+        raise
 
 
 def _fsync_tree(folder: Path) -> None:

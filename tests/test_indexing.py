@@ -307,7 +307,7 @@ def test_build_update_and_stats_commands(tmp_path: Path) -> None:
 def test_an_index_folder_that_cannot_be_written_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "a-file").write_text("not a folder")
     done = run_indexer("build", "--index", str(tmp_path / "a-file" / "ix"), str(ARTICLES))
-    assert done.returncode == 1
+    assert done.returncode == 74  # EX_IOERR
     assert "could not write the index in" in done.stderr and "Traceback" not in done.stderr
 
 
