@@ -26,7 +26,7 @@ from whoosh.searching import Searcher
 
 from search import facets, snippets
 from search.analysis import load_stem_cache, stopwords
-from search.reader import open_current
+from search.reader import check_generation, open_current
 from search.store import STEM_CACHE, current_generation
 
 SORTS = {"relevance": "relevansi", "newest": "terbaru", "oldest": "terlama"}
@@ -493,4 +493,8 @@ class SearchService:
         return self._engine
 
     def search(self, request: SearchRequest) -> SearchResponse:
-        return self.engine().search(request)
+        engine, generation = self.engine(), self._generation
+        # Files damaged since the generation was opened: IndexMissingError (a 503) before Whoosh reads them;
+        # reading a truncated memory-mapped segment would kill the server with SIGBUS.
+        check_generation(self.index_dir, generation)
+        return engine.search(request)

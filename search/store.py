@@ -32,6 +32,8 @@ GENERATIONS = "generations"
 CURRENT = "CURRENT"
 LOCK = ".lock"
 BUILD_INFO = "build.json"
+# The key of build.json that lists the generation's files and their sizes.
+FILES = "files"
 # Beside the generations: Sastrawi's stems from earlier runs (first-time stemming is a third of a cold build).
 STEM_CACHE = "stem-cache.json"
 
@@ -100,7 +102,26 @@ def read_build_info(folder: Path) -> dict | None:
 
 
 def write_build_info(folder: Path, info: dict) -> None:
+    """Record `info` and the size of every file of the finished generation (see damaged_file)."""
+    info = {
+        **info,
+        FILES: {path.name: path.stat().st_size for path in sorted(folder.iterdir()) if path.is_file()},
+    }
     _write_durably(folder / BUILD_INFO, json.dumps(info, indent=2, ensure_ascii=False) + "\n")
+
+
+def damaged_file(folder: Path, info: dict) -> str | None:
+    """What is wrong with the first file of a generation that is missing or not the size it was written
+    with (a truncated copy, a disk error, someone's cleanup); None when all are as built. A stat per file:
+    cheap enough to check whenever a generation is opened."""
+    for name, size in info.get(FILES, {}).items():
+        try:
+            found = (folder / name).stat().st_size
+        except OSError as error:
+            return f"{name}: {error.strerror or error}"
+        if found != size:
+            return f"{name} has {found} bytes instead of {size}"
+    return None
 
 
 def switch_to(index_dir: Path | str, folder: Path) -> None:

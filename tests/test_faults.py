@@ -1,5 +1,6 @@
-"""Faults while the index is rebuilt: a full or read-only disk, writer processes that die, signals to the
-indexer. Everything is real: a small tmpfs for the disk, `indexer.py` subprocesses, SIGKILL/SIGTERM/SIGINT."""
+"""Faults while the index is rebuilt or served: a full or read-only disk, writer processes that die, signals
+to the indexer, damaged index files under a running server. Everything is real: a small tmpfs for the disk,
+`indexer.py` subprocesses, SIGKILL/SIGTERM/SIGINT, files truncated and removed on disk, `python -m web`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,11 +25,15 @@ from search.indexing import BUILD_WRITER_OPTIONS, _writing
 from search.reader import open_current
 from search.schema import make_schema
 from search.store import (
+    BUILD_INFO,
+    CURRENT,
     GENERATIONS,
+    IndexMissingError,
     WriterProcessError,
     current_generation,
+    generation_dir,
 )
-from tests.conftest import REPO, run_indexer
+from tests.conftest import REPO, run_indexer, serving
 from tests.test_indexing import ARTICLES, child_pids, wait_until_no_process_mentions
 
 # Generous bounds on waits: a failure must end the run within seconds, but CI machines are shared and slow.
@@ -295,3 +302,90 @@ def test_a_second_signal_stops_at_once(built: tuple[Path, str], big_corpus: Path
     assert current_generation(index_dir) == previous
     assert wait_until_no_process_mentions(str(index_dir)) == []  # the workers die with their parent
     assert_lock_released(index_dir)
+
+
+# --- the server
+
+
+def get(url: str) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+def rebuild(index_dir: Path) -> None:
+    done = run_indexer("build", "--index", str(index_dir), str(ARTICLES))
+    assert done.returncode == 0, done.stderr
+
+
+def publish_copy(index_dir: Path, damage) -> None:
+    """A copy of the current generation, damaged by `damage(folder)`, made current as a writer would."""
+    source = generation_dir(index_dir, current_generation(index_dir))
+    copy = source.with_name(source.name + "-copy")
+    shutil.copytree(source, copy)
+    damage(copy)
+    (index_dir / CURRENT).write_text(copy.name + "\n", encoding="utf-8")
+
+
+def largest_segment_file(folder: Path) -> Path:
+    return max((path for path in folder.iterdir() if path.name != BUILD_INFO), key=lambda p: p.stat().st_size)
+
+
+def truncate(path: Path) -> None:
+    with path.open("r+b") as handle:
+        handle.truncate(path.stat().st_size // 2)
+
+
+DAMAGE = {
+    "the index folder removed": lambda ix: shutil.rmtree(ix),
+    "CURRENT naming a missing generation": lambda ix: (ix / CURRENT).write_text("20990101T000000.000000Z\n"),
+    "CURRENT truncated to nothing": lambda ix: (ix / CURRENT).write_text(""),
+    "CURRENT truncated mid-name": lambda ix: truncate(ix / CURRENT),
+    "a generation with a truncated segment file": lambda ix: publish_copy(
+        ix, lambda folder: truncate(largest_segment_file(folder))
+    ),
+    "a generation with a segment file missing": lambda ix: publish_copy(
+        ix, lambda folder: largest_segment_file(folder).unlink()
+    ),
+    "a generation whose segment list is garbage": lambda ix: publish_copy(
+        ix, lambda folder: next(folder.glob("*.toc")).write_bytes(b"\x00garbage" * 40)
+    ),
+    "the served generation's segment file truncated": lambda ix: truncate(
+        largest_segment_file(generation_dir(ix, current_generation(ix)))
+    ),
+}
+
+
+@pytest.mark.parametrize("fault", DAMAGE)
+def test_the_server_answers_503_for_a_damaged_index_and_recovers_when_one_is_rebuilt(
+    built: tuple[Path, str], fault: str
+) -> None:
+    index_dir, _ = built
+    with serving(index_dir) as url:
+        assert get(f"{url}/api/search?q=banjir")[0] == 200
+
+        DAMAGE[fault](index_dir)
+
+        for path in ("/api/search?q=banjir", "/api/search?q=banjir&page=2", "/api/search?q=harga"):
+            status, body = get(url + path)
+            assert status == 503, (path, body)
+            assert "Indeks pencarian belum tersedia" in body["error"]
+            assert "indexer.py build" in body["error"]
+        with pytest.raises(urllib.error.HTTPError) as page:
+            urllib.request.urlopen(f"{url}/search?q=banjir", timeout=30)
+        assert page.value.code == 503
+
+        rebuild(index_dir)
+        status, body = get(f"{url}/api/search?q=banjir")
+        assert status == 200 and body["total"] >= 1
+
+
+def test_opening_a_damaged_generation_says_what_is_damaged(built: tuple[Path, str]) -> None:
+    index_dir, _ = built
+    publish_copy(index_dir, lambda folder: truncate(largest_segment_file(folder)))
+    with pytest.raises(
+        IndexMissingError, match=r"is damaged \(generation .*-copy: .* has \d+ bytes instead of"
+    ):
+        open_current(index_dir)
