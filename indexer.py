@@ -7,14 +7,24 @@ python indexer.py update --index DIR PATH... add new articles, replace those see
 python indexer.py stats --index DIR          article counts, dates, size and build history as JSON
 
 DIR may also be an OpenSearch URL whose path is the alias: --index http://127.0.0.1:9200/berita.
+
+Exit statuses of build and update (sysexits.h where one fits): 0 done; 1 nothing to index or an index that
+must be rebuilt; 69 the OpenSearch cluster does not answer; 70 a writer process died or failed, or a bug; 73
+not enough disk space (the disk filled up, or the estimate says it would); 74 the index folder cannot be
+written (read-only, no permission); 75 another indexer holds the index (try again later); 130/143 stopped by
+SIGINT/SIGTERM. After any of them the partial generation is gone, the lock is free and the previous index
+still serves.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
+import signal
 import sys
 import time
+import traceback
 from collections.abc import Callable, Iterator
 
 import click
@@ -22,18 +32,31 @@ import tqdm
 
 from search.analysis import index_terms
 from search.backend import open_location
-from search.runs import BuildReport
+from search.runs import WRITER_WAIT_SECONDS, BuildReport
 from search.sources import Skipped, iter_articles
-from search.store import EngineUnavailableError, IndexBusyError, SearchIndexError
+from search.store import (
+    DiskFullError,
+    EngineUnavailableError,
+    IndexBusyError,
+    IndexWriteError,
+    SearchIndexError,
+    WriterProcessError,
+)
 from search.writing import build_index, update_index
 
-# Exit status when another indexer holds the index (EX_TEMPFAIL: try again later).
-EXIT_BUSY = 75
-# Exit status when the OpenSearch cluster does not answer (EX_UNAVAILABLE).
-EXIT_UNAVAILABLE = 69
+# Exit statuses for the failures of a build or update (sysexits.h), most specific first; see the docstring.
+EXIT_SOFTWARE = 70  # a bug, or a worker process of the writer died or failed
+EXIT_STATUSES: tuple[tuple[type[SearchIndexError], int], ...] = (
+    (WriterProcessError, EXIT_SOFTWARE),
+    (DiskFullError, 73),  # EX_CANTCREAT: the new generation does not fit
+    (IndexWriteError, 74),  # EX_IOERR: the index folder cannot be written
+    (IndexBusyError, 75),  # EX_TEMPFAIL: another indexer holds the index
+    (EngineUnavailableError, 69),  # EX_UNAVAILABLE: the OpenSearch cluster does not answer
+)
+STOPPING_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
-@click.group()
+@click.group(epilog=__doc__.split("\n\n")[-1].strip())
 def cli() -> None:
     """Index Indonesian news for search."""
 
@@ -67,27 +90,38 @@ index_option = click.option(
     "(http://127.0.0.1:9200/berita; several hosts: http://h1:9200,h2:9200/berita)",
 )
 wait_option = click.option(
-    "--wait", default=10.0, show_default=True, help="seconds to wait while another indexer writes to DIR"
+    "--wait",
+    default=WRITER_WAIT_SECONDS,
+    show_default=True,
+    help="seconds to wait while another indexer writes to DIR",
 )
+force_option = click.option(
+    "--force", is_flag=True, help="start even when the free space looks too small for the new index"
+)
+debug_option = click.option("--debug", is_flag=True, help="show the trace of a failure")
 paths_argument = click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 
 
-@cli.command()
+@cli.command(epilog=__doc__.split("\n\n")[-1].strip())
 @index_option
 @wait_option
+@force_option
+@debug_option
 @paths_argument
-def build(index_dir: str, wait: float, paths: tuple[str, ...]) -> None:
+def build(index_dir: str, wait: float, force: bool, debug: bool, paths: tuple[str, ...]) -> None:
     """Build a new index of PATHS in DIR; searches keep using the old one until it is complete."""
-    run_indexing(build_index, index_dir, paths, wait)
+    run_indexing(build_index, index_dir, paths, wait=wait, force=force, debug=debug)
 
 
-@cli.command()
+@cli.command(epilog=__doc__.split("\n\n")[-1].strip())
 @index_option
 @wait_option
+@force_option
+@debug_option
 @paths_argument
-def update(index_dir: str, wait: float, paths: tuple[str, ...]) -> None:
+def update(index_dir: str, wait: float, force: bool, debug: bool, paths: tuple[str, ...]) -> None:
     """Add the articles in PATHS to the index in DIR, replacing earlier versions of the same articles."""
-    run_indexing(update_index, index_dir, paths, wait)
+    run_indexing(update_index, index_dir, paths, wait=wait, force=force, debug=debug)
 
 
 @cli.command()
@@ -100,27 +134,88 @@ def stats(index_dir: str) -> None:
         raise _failure(err) from None
 
 
-def run_indexing(
-    index: Callable[..., BuildReport], index_dir: str, paths: tuple[str, ...], wait: float
-) -> None:
+class Stopped(BaseException):
+    """SIGTERM or SIGINT arrived: unwind the build (a BaseException, so no `except Exception` swallows it)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def stopping_on_signals() -> Iterator[None]:
+    """Turn the first SIGTERM or SIGINT into Stopped, so that the build stops its workers, removes its partial
+    generation and releases the lock on the way out; a second signal exits at once (the workers die with
+    this process, the partial generation is removed by the next build)."""
+
+    def at_once(signum: int, _frame: object) -> None:
+        os.write(2, f"{signal.Signals(signum).name} again: stopping at once\n".encode())
+        os._exit(128 + signum)
+
+    def unwind(signum: int, _frame: object) -> None:
+        for stopping in STOPPING_SIGNALS:
+            signal.signal(stopping, at_once)
+        raise Stopped(signum)
+
+    previous = {stopping: signal.signal(stopping, unwind) for stopping in STOPPING_SIGNALS}
     try:
-        with progress_display() as progress:
-            report = index(index_dir, paths, progress=progress, on_skip=report_skip, wait=wait)
+        yield
+    finally:
+        for stopping, handler in previous.items():
+            signal.signal(stopping, handler)
+
+
+def run_indexing(
+    index: Callable[..., BuildReport],
+    index_dir: str,
+    paths: tuple[str, ...],
+    *,
+    wait: float,
+    force: bool,
+    debug: bool,
+) -> None:
+    """Run a build or update; a failure ends it with one message on stderr and its exit status."""
+    try:
+        with stopping_on_signals(), progress_display() as progress:
+            report = index(index_dir, paths, progress=progress, on_skip=report_skip, wait=wait, force=force)
+    except Stopped as stop:
+        if debug:
+            traceback.print_exc()
+        serving = _serving(index_dir)
+        click.echo(
+            f"Stopped by {stop}: the partial generation was removed, the lock released; "
+            f"{index_dir} serves {f'generation {serving}' if serving else 'no index yet'}",
+            err=True,
+        )
+        sys.exit(128 + stop.signum)
     except SearchIndexError as err:
+        if debug:
+            traceback.print_exc()
         raise _failure(err) from None
-    except OSError as err:  # the index folder itself: full disk, no permission (bad inputs are skipped)
-        raise click.ClickException(f"could not write the index in {index_dir}: {err}") from None
+    except Exception as err:  # a bug: cleaned up like any failure, with the trace on request
+        if debug:
+            traceback.print_exc()
+        failure = click.ClickException(
+            f"unexpected error ({type(err).__name__}: {err}); --debug shows the trace"
+        )
+        failure.exit_code = EXIT_SOFTWARE
+        raise failure from None
     click.echo(summary(report))
 
 
 def _failure(error: SearchIndexError) -> click.ClickException:
     """The error's message, with the exit status that tells a script what happened."""
     failure = click.ClickException(str(error))
-    if isinstance(error, IndexBusyError):
-        failure.exit_code = EXIT_BUSY
-    elif isinstance(error, EngineUnavailableError):
-        failure.exit_code = EXIT_UNAVAILABLE
+    failure.exit_code = next((status for kind, status in EXIT_STATUSES if isinstance(error, kind)), 1)
     return failure
+
+
+def _serving(location: str) -> str | None:
+    """The version of the index that readers use now, when it can be told."""
+    try:
+        return open_location(location).generation()
+    except SearchIndexError:
+        return None
 
 
 def summary(report: BuildReport) -> str:

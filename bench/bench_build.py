@@ -4,7 +4,8 @@
 
 Each configuration runs in a fresh child process, so every figure starts cold and the peak memory is that
 configuration's own: peak RSS and PSS are sums over the child and its worker processes, sampled from /proc
-every 100 ms. Configurations:
+every 100 ms, as is the disk space of the index folder (the peak over the input size is
+search.indexing.INDEX_BYTES_PER_INPUT_BYTE, the free space a build asks for). Configurations:
     project  `search.indexing.build_index`: Indonesian analyser, the project's writer settings, build
              metadata, generation switch. Run twice when --runs 2 (the second run starts with whatever the
              first left on disk, e.g. a stem cache).
@@ -15,6 +16,7 @@ every 100 ms. Configurations:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -25,7 +27,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-WIDTHS = (8, 8, 6, 8, 6, 9, 9, 8)
+WIDTHS = (8, 8, 6, 8, 6, 9, 9, 8, 9)
 DEFAULT_CORPUS = REPO.parent / "shared" / "data" / "click-id" / "corpus.jsonl"
 
 
@@ -56,18 +58,30 @@ def tree_memory(root_pid: int) -> tuple[int, int]:
     return rss, pss
 
 
-def run_measured(args: list[str]) -> dict:
+def disk_used(folder: Path) -> int:
+    """Bytes allocated on disk to the files under `folder` (files may vanish while we walk)."""
+    used = 0
+    for root, _, files in os.walk(folder):
+        for name in files:
+            with contextlib.suppress(OSError):
+                used += os.lstat(os.path.join(root, name)).st_blocks * 512
+    return used
+
+
+def run_measured(args: list[str], index_dir: Path) -> dict:
     """Run this script as a child with `args`; return its JSON result plus the peak memory and the CPU time
-    of its process tree (the CPU time is the steadier figure when other programs share the cores)."""
+    of its process tree (the CPU time is the steadier figure when other programs share the cores), and the
+    peak disk space of `index_dir`."""
     cpu_before = os.times()
     child = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, text=True, cwd=REPO)
-    peak_rss = peak_pss = 0
+    peak_rss = peak_pss = peak_disk = 0
 
     def sample() -> None:
-        nonlocal peak_rss, peak_pss
+        nonlocal peak_rss, peak_pss, peak_disk
         while child.poll() is None:
             rss, pss = tree_memory(child.pid)
             peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+            peak_disk = max(peak_disk, disk_used(index_dir))
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample)
@@ -84,6 +98,7 @@ def run_measured(args: list[str]) -> dict:
         **json.loads(output),
         "peak_rss_mb": round(peak_rss / 2**20),
         "peak_pss_mb": round(peak_pss / 2**20),
+        "peak_disk_mb": round(peak_disk / 2**20),
         "cpu_seconds": cpu,
     }
 
@@ -147,8 +162,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-build-") as scratch:
 
         def child(kind: str) -> dict:
-            args = ["--child", kind, "--corpus", str(options.corpus), "--index", f"{scratch}/{kind}"]
-            return run_measured(args + (["--limitmb", str(options.limitmb)] if options.limitmb else []))
+            index_dir = Path(scratch) / kind
+            args = ["--child", kind, "--corpus", str(options.corpus), "--index", str(index_dir)]
+            limit = ["--limitmb", str(options.limitmb)] if options.limitmb else []
+            return run_measured(args + limit, index_dir)
 
         rows = [(f"project, build {run}", child("project")) for run in range(1, options.runs + 1)]
         rows.append(("plain Whoosh (StandardAnalyzer)", child("plain")))
@@ -158,7 +175,17 @@ def main() -> None:
 
     writer = dict(BUILD_WRITER_OPTIONS, limitmb=options.limitmb or BUILD_WRITER_OPTIONS["limitmb"])
     print(f"corpus: {options.corpus}; writer settings: {writer}")
-    columns = ("articles", "seconds", "art/s", "x plain", "CPU s", "peak RSS", "peak PSS", "index")
+    columns = (
+        "articles",
+        "seconds",
+        "art/s",
+        "x plain",
+        "CPU s",
+        "peak RSS",
+        "peak PSS",
+        "index",
+        "peak disk",
+    )
     print(
         f"{'configuration':34} "
         + " ".join(f"{name:>{width}}" for name, width in zip(columns, WIDTHS, strict=True))
@@ -167,8 +194,12 @@ def main() -> None:
         print(
             f"{name:34} {row['articles']:>8} {row['seconds']:>8.1f} {row['articles'] / row['seconds']:>6.0f} "
             f"{row['seconds'] / plain_seconds:>8.2f} {row['cpu_seconds']:>6.0f} "
-            f"{row['peak_rss_mb']:>6} MB {row['peak_pss_mb']:>6} MB {row['index_mb']:>5} MB"
+            f"{row['peak_rss_mb']:>6} MB {row['peak_pss_mb']:>6} MB {row['index_mb']:>5} MB "
+            f"{row['peak_disk_mb']:>6} MB"
         )
+    input_mb = options.corpus.stat().st_size / 2**20
+    ratio = rows[0][1]["peak_disk_mb"] / input_mb
+    print(f"input {input_mb:.1f} MB; peak disk / input of the first build: {ratio:.1f}")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from search.store import (
     IndexVersionError,
     build_hint,
     current_generation,
+    damaged_file,
     generation_dir,
     generation_size,
     read_build_info,
@@ -32,23 +33,49 @@ def open_generation(index_dir: Path | str) -> tuple[str, whoosh_index.Index]:
     for _attempt in range(3):
         name = current_generation(index_dir)
         if name is None:
-            raise IndexMissingError(
-                f"no search index in {index_dir}: build one with `{build_hint(index_dir)}`"
-            )
+            raise _missing(index_dir)
         folder = generation_dir(index_dir, name)
         info = read_build_info(folder)
         if info is not None:
             check_format(index_dir, info)
+        problem = _problem_with(folder, info)
+        if not problem:
             try:
                 # Our schema, not the one pickled in the index: the version check above makes them the same.
-                return name, whoosh_index.open_dir(str(folder), schema=make_schema())
-            except (FileNotFoundError, whoosh_index.EmptyIndexError):
-                pass
+                # Opening a reader parses the segments: damage that the file sizes do not show comes out.
+                index = whoosh_index.open_dir(str(folder), schema=make_schema())
+                index.reader().close()
+                return name, index
+            except Exception as error:  # whatever Whoosh raises on bytes it cannot parse
+                problem = f"{type(error).__name__}: {error}"
         if current_generation(index_dir) == name:
-            break
+            raise _damaged(index_dir, name, problem)
         # A writer switched generations and removed this one between our two reads: read CURRENT again.
-    raise IndexMissingError(
-        f"the search index in {index_dir} is damaged (generation {name} is incomplete): "
+    raise _damaged(index_dir, name, problem)
+
+
+def check_generation(index_dir: Path | str, name: str | None) -> None:
+    """Raise IndexMissingError when a file of generation `name` went missing or changed size since it was
+    built. Cheap (build.json and a stat per file): a server checks the generation it serves per request."""
+    if name is None:
+        raise _missing(index_dir)
+    folder = generation_dir(index_dir, name)
+    if problem := _problem_with(folder, read_build_info(folder)):
+        raise _damaged(index_dir, name, problem)
+
+
+def _problem_with(folder: Path, info: dict | None) -> str | None:
+    """Why the generation in `folder` (with build.json `info`) cannot be read; None when it looks whole."""
+    return "it is incomplete" if info is None else damaged_file(folder, info)
+
+
+def _missing(index_dir: Path | str) -> IndexMissingError:
+    return IndexMissingError(f"no search index in {index_dir}: build one with `{build_hint(index_dir)}`")
+
+
+def _damaged(index_dir: Path | str, name: str, problem: str) -> IndexMissingError:
+    return IndexMissingError(
+        f"the search index in {index_dir} is damaged (generation {name}: {problem}): "
         f"rebuild it with `{build_hint(index_dir)}`"
     )
 

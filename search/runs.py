@@ -11,6 +11,8 @@ from search.article import Article, normalise_url
 from search.sources import Skipped, iter_articles
 
 DUPLICATE = "duplicate in this run"
+# How long a build or update waits for another writer to finish before giving up with IndexBusyError.
+WRITER_WAIT_SECONDS = 10.0
 
 Progress = Callable[[int], None]
 OnSkip = Callable[[Skipped], None]
@@ -69,7 +71,7 @@ class _SeenInRun:
 
 def _counting(on_skip: OnSkip | None, report: BuildReport) -> OnSkip:
     def count_and_pass_on(skipped: Skipped) -> None:
-        report.skipped[skipped.reason.split(":", 1)[0]] += 1
+        report.skipped[skipped.kind] += 1
         if on_skip:
             on_skip(skipped)
 

@@ -65,6 +65,7 @@ class Skipped:
     """An input (a file, or `file:line` for one record) that gave no article, and why."""
 
     path: str
+    kind: str  # a short stable key to count skips by ("bad json", "too large"...); the reason has details
     reason: str
 
 
@@ -86,7 +87,7 @@ def _walk(path: Path, report: SkipCallback) -> Iterator[Path]:
         try:
             children = sorted(path.iterdir())
         except OSError as error:
-            report(Skipped(str(path), f"cannot list folder: {error.strerror or error}"))
+            report(Skipped(str(path), "unreadable", f"cannot list folder: {error.strerror or error}"))
             return
         for child in children:
             if not child.name.startswith("."):
@@ -94,33 +95,40 @@ def _walk(path: Path, report: SkipCallback) -> Iterator[Path]:
     elif path.is_file():
         yield path
     else:
-        report(Skipped(str(path), "not found" if not path.exists() else "not a regular file"))
+        report(Skipped(str(path), "unreadable", "not found" if not path.exists() else "not a regular file"))
 
 
 def _read_file(path: Path, report: SkipCallback) -> Iterator[Article]:
     try:
         kind = detect_format(path)
     except OSError as error:
-        report(Skipped(str(path), f"cannot read: {error.strerror or error}"))
+        report(Skipped(str(path), "unreadable", f"cannot read: {error.strerror or error}"))
         return
     if kind is None:
-        report(Skipped(str(path), f"unsupported file type ({path.suffix or 'no extension'})"))
+        report(Skipped(str(path), "unsupported", f"unsupported file type ({path.suffix or 'no extension'})"))
         return
     if kind.startswith("skip:"):
-        report(Skipped(str(path), kind.removeprefix("skip:")))
+        reason = kind.removeprefix("skip:")
+        report(Skipped(str(path), reason, reason))
         return
     try:
         if kind in RECORD_READERS:
             yield from _articles_from_records(path, RECORD_READERS[kind](path, report), report)
         elif (size := path.stat().st_size) > MAX_PAGE_BYTES:
             limit = f"{MAX_PAGE_BYTES // 2**20} MB"
-            report(Skipped(str(path), f"{kind} file of {size / 1e6:.1f} MB exceeds the {limit} limit"))
+            report(
+                Skipped(
+                    str(path), "too large", f"{kind} file of {size / 1e6:.1f} MB exceeds the {limit} limit"
+                )
+            )
         else:
             yield from (_read_html if kind == "html" else _read_text_dump)(path, report)
     except (OSError, UnicodeDecodeError, csv.Error, ExtractError) as error:
-        report(Skipped(str(path), f"cannot read {kind}: {error}"))
+        report(Skipped(str(path), "unreadable", f"cannot read {kind}: {error}"))
     except Exception as error:  # one odd file must not end a run over thousands; the reason names the bug
-        report(Skipped(str(path), f"extraction failed ({type(error).__name__}: {error})"))
+        report(
+            Skipped(str(path), "extraction failed", f"extraction failed ({type(error).__name__}: {error})")
+        )
 
 
 def detect_format(path: Path) -> str | None:
@@ -171,7 +179,7 @@ def _read_html(path: Path, report: SkipCallback) -> Iterator[Article]:
     try:
         yield extract_html(path.read_bytes())
     except ExtractError as error:
-        report(Skipped(str(path), str(error)))
+        report(Skipped(str(path), "no article", str(error)))
 
 
 def _read_text_dump(path: Path, report: SkipCallback) -> Iterator[Article]:
@@ -183,7 +191,7 @@ def _read_text_dump(path: Path, report: SkipCallback) -> Iterator[Article]:
     try:
         yield extract_text_dump(text)
     except ExtractError as error:
-        report(Skipped(str(path), str(error)))
+        report(Skipped(str(path), "no article", str(error)))
 
 
 def _read_jsonl(path: Path, report: SkipCallback) -> Iterator[tuple[str, object]]:
@@ -195,7 +203,7 @@ def _read_jsonl(path: Path, report: SkipCallback) -> Iterator[tuple[str, object]
             try:
                 record = json.loads(line)
             except ValueError as error:
-                report(Skipped(where, f"invalid JSON: {error}"))
+                report(Skipped(where, "bad json", f"invalid JSON: {error}"))
                 continue
             yield where, record
 
@@ -205,21 +213,23 @@ def _read_json_array(path: Path, report: SkipCallback) -> Iterator[tuple[str, ob
     if size > MAX_JSON_ARRAY_BYTES:
         report(
             Skipped(
-                str(path), f"JSON file of {size / 1e6:.0f} MB is too large to load; export it as JSON lines"
+                str(path),
+                "too large",
+                f"JSON file of {size / 1e6:.0f} MB is too large to load; export it as JSON lines",
             )
         )
         return
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig", errors="replace"))
     except ValueError as error:
-        report(Skipped(str(path), f"invalid JSON: {error}"))
+        report(Skipped(str(path), "bad json", f"invalid JSON: {error}"))
         return
     if isinstance(data, dict):
         # {"articles": [...]} or {"data": [...]}: the one list of records inside.
         lists = [value for value in data.values() if isinstance(value, list)]
         data = lists[0] if len(lists) == 1 else [data]
     if not isinstance(data, list):
-        report(Skipped(str(path), "JSON holds no list of articles"))
+        report(Skipped(str(path), "bad json", "JSON holds no list of articles"))
         return
     for index, record in enumerate(data):
         yield f"{path}[{index}]", record
@@ -261,21 +271,33 @@ def _articles_from_records(
     checked = False
     for where, record in records:
         if not isinstance(record, dict):
-            report(Skipped(where, f"record is a {type(record).__name__}, not an object"))
+            report(Skipped(where, "bad json", f"record is a {type(record).__name__}, not an object"))
             continue
         if not checked:
             names = {str(key).strip().lower() for key in record}
             if not names.intersection(BODY_FIELDS):
                 shown = ", ".join(sorted(names)[:12])
-                report(Skipped(str(path), f"no article text field (content/isi/body/text...) among: {shown}"))
+                report(
+                    Skipped(
+                        str(path),
+                        "no text field",
+                        f"no article text field (content/isi/body/text...) among: {shown}",
+                    )
+                )
                 return
             checked = True
         if _is_header_row(record):
-            report(Skipped(where, "a repeated header row (its values are its field names), not an article"))
+            report(
+                Skipped(
+                    where,
+                    "header row",
+                    "a repeated header row (its values are its field names), not an article",
+                )
+            )
             continue
         article = article_from_record(record)
         if article is None:
-            report(Skipped(where, "record has neither a title nor article text"))
+            report(Skipped(where, "no article", "record has neither a title nor article text"))
         else:
             yield article
 

@@ -32,6 +32,8 @@ GENERATIONS = "generations"
 CURRENT = "CURRENT"
 LOCK = ".lock"
 BUILD_INFO = "build.json"
+# The key of build.json that lists the generation's files and their sizes.
+FILES = "files"
 # Beside the generations: Sastrawi's stems from earlier runs (first-time stemming is a third of a cold build).
 STEM_CACHE = "stem-cache.json"
 
@@ -54,6 +56,20 @@ class EngineUnavailableError(SearchIndexError):
 
 class IndexBusyError(SearchIndexError):
     """Another process is writing the index and did not finish within the wait."""
+
+
+class IndexWriteError(SearchIndexError):
+    """A build or update could not write its new generation (read-only file system, no permission...).
+    The partial generation is removed and the previous one keeps serving."""
+
+
+class DiskFullError(IndexWriteError):
+    """The new generation does not fit on the disk: it ran out of space, or the estimate says it will."""
+
+
+class WriterProcessError(SearchIndexError):
+    """A worker process of the index writer died or failed: the build stops instead of waiting for it, and
+    its partial generation is removed."""
 
 
 def build_hint(index_dir: Path | str) -> str:
@@ -90,7 +106,26 @@ def read_build_info(folder: Path) -> dict | None:
 
 
 def write_build_info(folder: Path, info: dict) -> None:
+    """Record `info` and the size of every file of the finished generation (see damaged_file)."""
+    info = {
+        **info,
+        FILES: {path.name: path.stat().st_size for path in sorted(folder.iterdir()) if path.is_file()},
+    }
     _write_durably(folder / BUILD_INFO, json.dumps(info, indent=2, ensure_ascii=False) + "\n")
+
+
+def damaged_file(folder: Path, info: dict) -> str | None:
+    """What is wrong with the first file of a generation that is missing or not the size it was written
+    with (a truncated copy, a disk error, someone's cleanup); None when all are as built. A stat per file:
+    cheap enough to check whenever a generation is opened."""
+    for name, size in info.get(FILES, {}).items():
+        try:
+            found = (folder / name).stat().st_size
+        except OSError as error:
+            return f"{name}: {error.strerror or error}"
+        if found != size:
+            return f"{name} has {found} bytes instead of {size}"
+    return None
 
 
 def switch_to(index_dir: Path | str, folder: Path) -> None:
@@ -187,11 +222,15 @@ os.register_at_fork(after_in_child=_after_fork_in_child)
 def _write_durably(path: Path, text: str) -> None:
     """Write `text` to `path` all at once: a reader sees the old content or the new, never a part."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(temporary, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
+    try:
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)  # a full disk must not keep a half-written file
+        raise
 
 
 def _fsync_tree(folder: Path) -> None:

@@ -14,7 +14,7 @@ from whoosh.searching import Searcher
 from search import facets
 from search.analysis import load_stem_cache
 from search.backend import StoredHit
-from search.reader import index_stats, open_generation
+from search.reader import check_generation, index_stats, open_generation
 from search.request import SearchRequest
 from search.store import STEM_CACHE, current_generation
 
@@ -28,7 +28,13 @@ class FolderLocation:
         self.index_dir = Path(index_dir)
 
     def generation(self) -> str | None:
-        return current_generation(self.index_dir)
+        """The current generation's name, after checking its files: one damaged since it was opened must
+        answer IndexMissingError (a 503) before Whoosh reads it, since reading a truncated memory-mapped
+        segment would kill the server with SIGBUS."""
+        name = current_generation(self.index_dir)
+        if name is not None:
+            check_generation(self.index_dir, name)
+        return name
 
     def open(self) -> tuple[str, WhooshBackend]:
         load_stem_cache(self.index_dir / STEM_CACHE)  # warm stems make highlighting several times faster

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from search.backend import is_cluster_url
-from search.runs import BuildReport, OnSkip, Progress
+from search.runs import WRITER_WAIT_SECONDS, BuildReport, OnSkip, Progress
 
 
 def build_index(
@@ -15,16 +15,18 @@ def build_index(
     *,
     progress: Progress | None = None,
     on_skip: OnSkip | None = None,
-    wait: float = 10.0,
+    wait: float = WRITER_WAIT_SECONDS,
+    force: bool = False,
 ) -> BuildReport:
-    """A new index of every article under `paths`, switched in for readers when complete."""
+    """A new index of every article under `paths`, switched in for readers when complete. `force` skips the
+    free-space check of an index folder (a cluster manages its own disks)."""
     if is_cluster_url(str(location)):
         from search.opensearch import writing as cluster
 
         return cluster.build_index(str(location), paths, progress=progress, on_skip=on_skip, wait=wait)
     from search import indexing
 
-    return indexing.build_index(location, paths, progress=progress, on_skip=on_skip, wait=wait)
+    return indexing.build_index(location, paths, progress=progress, on_skip=on_skip, wait=wait, force=force)
 
 
 def update_index(
@@ -33,7 +35,8 @@ def update_index(
     *,
     progress: Progress | None = None,
     on_skip: OnSkip | None = None,
-    wait: float = 10.0,
+    wait: float = WRITER_WAIT_SECONDS,
+    force: bool = False,
 ) -> BuildReport:
     """The articles under `paths` added to the index, replacing earlier versions (same id or URL)."""
     if is_cluster_url(str(location)):
@@ -42,4 +45,4 @@ def update_index(
         return cluster.update_index(str(location), paths, progress=progress, on_skip=on_skip, wait=wait)
     from search import indexing
 
-    return indexing.update_index(location, paths, progress=progress, on_skip=on_skip, wait=wait)
+    return indexing.update_index(location, paths, progress=progress, on_skip=on_skip, wait=wait, force=force)

@@ -12,6 +12,7 @@ import random
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -137,3 +138,30 @@ def write_synthetic_corpus(path: Path, count: int, seed: int = 7) -> Path:
             }
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return path
+
+
+def child_pids(parent: int) -> list[int]:
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == parent:
+                pids.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return pids
+
+
+def wait_until_no_process_mentions(text: str, patience: float = 10.0) -> list[int]:
+    """The pids whose command line still contains `text` once they are gone or `patience` seconds passed."""
+    deadline = time.monotonic() + patience
+    while True:
+        pids = []
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                if text.encode() in cmdline.read_bytes():
+                    pids.append(int(cmdline.parent.name))
+            except OSError:
+                continue
+        if not pids or time.monotonic() > deadline:
+            return pids
+        time.sleep(0.1)

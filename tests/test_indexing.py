@@ -12,7 +12,16 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import ARTICLES, CORRUPT, REPO, UPDATE, run_indexer, write_synthetic_corpus
+from helpers import (
+    ARTICLES,
+    CORRUPT,
+    REPO,
+    UPDATE,
+    child_pids,
+    run_indexer,
+    wait_until_no_process_mentions,
+    write_synthetic_corpus,
+)
 from whoosh.index import open_dir
 from whoosh.query import Term
 
@@ -41,33 +50,6 @@ def stored(index_dir: Path, **term: str) -> list[dict]:
 def titles(index_dir: Path) -> set[str]:
     with open_current(index_dir).searcher() as searcher:
         return {fields["title"] for fields in searcher.all_stored_fields()}
-
-
-def child_pids(parent: int) -> list[int]:
-    pids = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == parent:
-                pids.append(int(stat.parent.name))
-        except (OSError, IndexError, ValueError):
-            continue
-    return pids
-
-
-def wait_until_no_process_mentions(text: str, patience: float = 10.0) -> list[int]:
-    """The pids whose command line still contains `text` once they are gone or `patience` seconds passed."""
-    deadline = time.monotonic() + patience
-    while True:
-        pids = []
-        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-            try:
-                if text.encode() in cmdline.read_bytes():
-                    pids.append(int(cmdline.parent.name))
-            except OSError:
-                continue
-        if not pids or time.monotonic() > deadline:
-            return pids
-        time.sleep(0.1)
 
 
 # --- what a build and an update put in the index
@@ -245,6 +227,17 @@ def test_corrupt_inputs_are_skipped_and_reported_and_the_build_finishes(tmp_path
     assert titles(tmp_path / "ix") == {"Pelabuhan Baru Mulai Beroperasi"}
 
 
+def test_skips_are_counted_by_kind_whatever_their_details(tmp_path: Path) -> None:
+    export = tmp_path / "export.jsonl"
+    broken_lines = '{"title": "Tanpa akhir\n[1, 2\n'
+    export.write_text(broken_lines + ARTICLES.read_text(encoding="utf-8"), encoding="utf-8")
+
+    report = build_index(tmp_path / "ix", [export, CORRUPT])
+
+    # Two invalid JSON lines with different messages, one truncated line, one binary file.
+    assert report.skipped == {"bad json": 3, "binary data": 1, "duplicate in this run": 1}
+
+
 # --- the command line
 
 
@@ -265,7 +258,7 @@ def test_build_update_and_stats_commands(tmp_path: Path) -> None:
 def test_an_index_folder_that_cannot_be_written_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "a-file").write_text("not a folder")
     done = run_indexer("build", "--index", str(tmp_path / "a-file" / "ix"), str(ARTICLES))
-    assert done.returncode == 1
+    assert done.returncode == 74  # EX_IOERR
     assert "could not write the index in" in done.stderr and "Traceback" not in done.stderr
 
 

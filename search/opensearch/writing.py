@@ -34,7 +34,7 @@ from search.opensearch.layout import (
     previous_alias,
     read_meta,
 )
-from search.runs import BuildReport, OnSkip, Progress, articles_of_run
+from search.runs import WRITER_WAIT_SECONDS, BuildReport, OnSkip, Progress, articles_of_run
 from search.schema import article_document
 from search.store import IndexBusyError, SearchIndexError
 
@@ -129,7 +129,7 @@ def build_index(
     *,
     progress: Progress | None = None,
     on_skip: OnSkip | None = None,
-    wait: float = 10.0,
+    wait: float = WRITER_WAIT_SECONDS,
 ) -> BuildReport:
     """Index every article under `paths` into a new physical index and move the alias to it."""
     address = ClusterAddress.parse(location)
@@ -144,7 +144,7 @@ def update_index(
     *,
     progress: Progress | None = None,
     on_skip: OnSkip | None = None,
-    wait: float = 10.0,
+    wait: float = WRITER_WAIT_SECONDS,
 ) -> BuildReport:
     """Add the articles under `paths` to the index behind the alias; an article already there (same id or
     same normalised URL) is replaced. Without an index yet, this is a build."""
