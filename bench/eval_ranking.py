@@ -85,6 +85,19 @@ def located(locations: list[str]) -> dict[str, Engine]:
     return {location: SearchService(open_location(location)).engine() for location in locations}
 
 
+def global_term_statistics() -> None:
+    """Diagnosis only (--dfs): OpenSearch ranks with the term statistics of all shards together
+    (search_type=dfs_query_then_fetch), as one Whoosh index does, instead of each shard's own."""
+    from search.opensearch import reading
+    from search.opensearch.cluster import answering
+
+    def search(self, body: dict) -> dict:
+        with answering(self.address):
+            return self.client.search(index=self.index, body=body, search_type="dfs_query_then_fetch")
+
+    reading.ClusterBackend._search = search
+
+
 def load_queries() -> list[dict]:
     return [json.loads(line) for line in QUERIES.read_text(encoding="utf-8").splitlines() if line.strip()]
 
@@ -114,6 +127,7 @@ def score(workdir: Path, locations: list[str]) -> None:
     totals = dict.fromkeys(systems, 0.0)
     shared = dict.fromkeys(others, 0)
     same_order = dict.fromkeys(others, 0)
+    share = dict.fromkeys(others, 0.0)
     queries = load_queries()
     print(
         f"{'query':40} "
@@ -131,14 +145,16 @@ def score(workdir: Path, locations: list[str]) -> None:
             common = len(set(first) & set(rankings[name]))
             shared[name] += common
             same_order[name] += first == rankings[name]
+            share[name] += common / max(len(first), len(rankings[name]), 1)
             overlap += f" {common:>8}/{max(len(first), len(rankings[name])):<2}"
         print(f"{entry['query'][:40]:40} " + " ".join(f"{values[name]:13.3f}" for name in systems) + overlap)
     print(f"{'mean nDCG@10 over ' + str(len(queries)) + ' queries':40} "
           + " ".join(f"{totals[name] / len(queries):13.3f}" for name in systems)
           + "".join(f" {shared[name] / len(queries):>11.1f}" for name in others))  # fmt: skip
     for name in others:
-        print(f"#1 and {label(name)}: the same top 10 in the same order for {same_order[name]} of "
-              f"{len(queries)} queries")  # fmt: skip
+        print(f"#1 and {label(name)}: top 10s share {shared[name] / len(queries):.1f} articles a query "
+              f"({share[name] / len(queries):.0%} of the longer list); the same top 10 in the same order "
+              f"for {same_order[name]} of {len(queries)} queries")  # fmt: skip
 
 
 def pool(workdir: Path, only: list[str]) -> None:
@@ -174,7 +190,14 @@ def main() -> None:
         help="score: the product on this index folder or OpenSearch URL instead of the two workdir indexes "
         "(repeat to compare engines; the top-10 overlap is against the first)",
     )
+    parser.add_argument(
+        "--dfs",
+        action="store_true",
+        help="score: OpenSearch with dfs_query_then_fetch (every shard's term statistics; diagnosis only)",
+    )
     args = parser.parse_args()
+    if args.dfs:
+        global_term_statistics()
     if args.command == "build":
         build(args.corpus, args.workdir)
     elif args.command == "pool":
