@@ -26,6 +26,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Iterator
+from typing import NoReturn
 
 import click
 import tqdm
@@ -131,7 +132,7 @@ def stats(index_dir: str) -> None:
     try:
         click.echo(json.dumps(open_location(index_dir).stats(), indent=2, ensure_ascii=False))
     except SearchIndexError as err:
-        raise _failure(err) from None
+        _fail(str(err), _exit_status(err))
 
 
 class Stopped(BaseException):
@@ -191,23 +192,23 @@ def run_indexing(
     except SearchIndexError as err:
         if debug:
             traceback.print_exc()
-        raise _failure(err) from None
+        _fail(str(err), _exit_status(err))
     except Exception as err:  # a bug: cleaned up like any failure, with the trace on request
         if debug:
             traceback.print_exc()
-        failure = click.ClickException(
-            f"unexpected error ({type(err).__name__}: {err}); --debug shows the trace"
-        )
-        failure.exit_code = EXIT_SOFTWARE
-        raise failure from None
+        _fail(f"unexpected error ({type(err).__name__}: {err}); --debug shows the trace", EXIT_SOFTWARE)
     click.echo(summary(report))
 
 
-def _failure(error: SearchIndexError) -> click.ClickException:
-    """The error's message, with the exit status that tells a script what happened."""
-    failure = click.ClickException(str(error))
-    failure.exit_code = next((status for kind, status in EXIT_STATUSES if isinstance(error, kind)), 1)
-    return failure
+def _exit_status(error: SearchIndexError) -> int:
+    """The status that tells a script what happened (see the module docstring)."""
+    return next((status for kind, status in EXIT_STATUSES if isinstance(error, kind)), 1)
+
+
+def _fail(message: str, status: int) -> NoReturn:
+    """End the command with one line on stderr, as click prints its own errors."""
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(status)
 
 
 def _serving(location: str) -> str | None:

@@ -70,7 +70,7 @@ BUILD_WRITER_OPTIONS = {"procs": min(2, os.cpu_count() or 1), "multisegment": Tr
 # keeps the segment count down.
 UPDATE_WRITER_OPTIONS = {"limitmb": 512}
 
-MergePolicy = Callable[[IndexWriter, list[Segment]], list[Segment]]
+MergePolicy = Callable[[SegmentWriter, list[Segment]], list[Segment]]
 
 
 def build_index(
@@ -110,7 +110,7 @@ def update_index(
     with _writer_failures_explained(index_dir, needed), writer_lock(index_dir, wait):
         previous = current_generation(index_dir)
         previous_info = read_build_info(generation_dir(index_dir, previous)) if previous else None
-        if previous_info is None:
+        if previous is None or previous_info is None:
             return _build(index_dir, paths, progress, on_skip, needed if not force else 0)
         check_format(index_dir, previous_info)
         report, started = BuildReport(kind="update"), time.monotonic()
@@ -291,6 +291,7 @@ def _writing(
     """A writer that commits when the block ends and cancels on an error; with options["procs"] > 1, its
     worker processes leave their stems in `stem_dir`. (Turning the garbage collector off meanwhile, which
     helped in earlier measurements, changed nothing measurable here.)"""
+    writer: IndexWriter
     if options.get("procs", 1) > 1:
         writer = _StemSavingMpWriter(ix, stem_dir=stem_dir, **options)
     else:
@@ -396,10 +397,11 @@ class _StemSavingMpWriter(MpWriter):
                 result = self.resultqueue.get(timeout=WORKER_POLL_SECONDS)
                 if isinstance(result, _WorkerFailure):
                     return result.error()
-        if task.exitcode < 0:
-            how = f"was killed by {signal.Signals(-task.exitcode).name}"
+        status = task.exitcode or 0
+        if status < 0:
+            how = f"was killed by {signal.Signals(-status).name}"
         else:
-            how = f"exited with status {task.exitcode}"
+            how = f"exited with status {status}"
         return WriterProcessError(f"an index writer process (pid {task.pid}) {how}")
 
     def _worker_segments(self) -> list[Segment]:
@@ -444,7 +446,7 @@ class _StemSavingMpWriter(MpWriter):
         # multi-segment column readers fail on; leaving it out of the TOC also deletes its files.
         super()._commit_toc([segment for segment in segments if segment.doc_count_all()])
 
-    def cancel(self) -> None:
+    def cancel(self, **_options: object) -> None:
         """Stop the workers at once (Whoosh's cancel only flags its own copies of them): whatever they wrote
         goes with the generation folder."""
         for task in self.tasks:
@@ -473,7 +475,7 @@ class _StemSavingMpWriter(MpWriter):
         return task
 
 
-def _merge_after_update(writer: IndexWriter, segments: list[Segment]) -> list[Segment]:
+def _merge_after_update(writer: SegmentWriter, segments: list[Segment]) -> list[Segment]:
     """Whoosh's merge policy, but first drop segments whose articles were all replaced and rewrite those
     mostly replaced: otherwise every update leaves dead segments that each query still has to visit."""
     kept = []

@@ -73,7 +73,7 @@ def _missing(index_dir: Path | str) -> IndexMissingError:
     return IndexMissingError(f"no search index in {index_dir}: build one with `{build_hint(index_dir)}`")
 
 
-def _damaged(index_dir: Path | str, name: str, problem: str) -> IndexMissingError:
+def _damaged(index_dir: Path | str, name: str | None, problem: str | None) -> IndexMissingError:
     return IndexMissingError(
         f"the search index in {index_dir} is damaged (generation {name}: {problem}): "
         f"rebuild it with `{build_hint(index_dir)}`"
