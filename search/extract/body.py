@@ -40,7 +40,7 @@ from search.extract.tables import (
     SYNDICATION_TAIL,
     TRAILING_CREDIT,
 )
-from search.extract.text import fold, letters
+from search.extract.text import attribute, fold, letters
 
 
 @dataclass
@@ -59,10 +59,10 @@ class Block:
 def body_text(soup: BeautifulSoup, title: str) -> str:
     """The article's paragraphs, separated by blank lines. It prunes `soup`: read everything else first."""
     captions = gallery_captions(soup)
-    for node in soup.find_all(SKIP_TAGS):
-        node.decompose()
-    for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        node.extract()
+    for skipped in soup.find_all(SKIP_TAGS):
+        skipped.decompose()
+    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        comment.extract()
     total = _paragraph_chars(soup.body or soup)
     for node in soup.find_all(_is_boilerplate_box):
         if not node.decomposed and not _holds_the_article(node, total):
@@ -91,8 +91,7 @@ def _with_captions(paragraphs: list[str], captions: list[str]) -> list[str]:
 def _is_boilerplate_box(tag: Tag) -> bool:
     if tag.name in ("html", "body") or tag.attrs is None:
         return False
-    classes = tag.get("class") or []
-    return _names_boilerplate(" ".join([*classes, tag.get("id") or ""]))
+    return _names_boilerplate(f"{attribute(tag, 'class')} {attribute(tag, 'id')}")
 
 
 @lru_cache(maxsize=8192)
@@ -182,18 +181,18 @@ def _main_container(soup: BeautifulSoup) -> Tag | None:
         if len(_lead_before(best)) < 40:
             break
         best = best.parent
-    node: Tag | None = best
+    widened: Tag | None = best
     for _ in range(3):
-        if node is None or node.parent is None or node.name == "body":
+        if widened is None or widened.parent is None or widened.name == "body":
             break
-        if node.get("class") and any(
-            sibling is not node
-            and sibling.get("class") == node.get("class")
+        if widened.get("class") and any(
+            sibling is not widened
+            and sibling.get("class") == widened.get("class")
             and len(sibling.get_text(strip=True)) >= 100
-            for sibling in node.parent.find_all(node.name, recursive=False)
+            for sibling in widened.parent.find_all(widened.name, recursive=False)
         ):
-            return node.parent
-        node = node.parent
+            return widened.parent
+        widened = widened.parent
     return best
 
 

@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup, Tag
 
 from search.extract.meta import PageMeta
 from search.extract.tables import CATEGORY_WORDS, GENERAL_CATEGORY_WORDS
-from search.extract.text import fold
+from search.extract.text import attribute, fold
 
 _SECTION_BY_WORD = {word: section for section, words in CATEGORY_WORDS.items() for word in words}
 _SECTION_WORD = re.compile(r"\b(?:" + "|".join(sorted(_SECTION_BY_WORD, key=len, reverse=True)) + r")\b")
@@ -76,5 +76,5 @@ def _visible_breadcrumb(soup: BeautifulSoup) -> str | None:
 
 
 def _is_breadcrumb(tag: Tag) -> bool:
-    names = " ".join([*(tag.get("class") or ()), tag.get("id") or ""])
+    names = f"{attribute(tag, 'class')} {attribute(tag, 'id')}"
     return "crumb" in names.lower()

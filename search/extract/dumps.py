@@ -31,7 +31,7 @@ def extract_text_dump(text: str) -> Article:
         title = paragraphs.pop(0)  # a headline line: short, no closing punctuation
     lead = DATELINE_LEAD.match(paragraphs[0])
     outlet = LEAD_OUTLET.search(lead["lead"]) if lead else None
-    first = paragraphs[0][lead.end() :] if outlet else paragraphs[0]
+    first = paragraphs[0][lead.end() :] if lead and outlet else paragraphs[0]
     body = "\n\n".join(paragraphs)
     title = title or title_from_body(first)
     found = find_date(body)

@@ -24,7 +24,7 @@ def gallery_captions(soup: BeautifulSoup) -> list[str]:
             continue
         caption = _caption_of(picture)
         key = letters(caption)[:120] if caption else ""
-        if key and key not in seen and picture.find_parent(_FURNITURE_BOXES) is None:
+        if caption and key and key not in seen and picture.find_parent(_FURNITURE_BOXES) is None:
             seen.add(key)
             captions.append(caption)
     return captions if len(captions) >= _MIN_CAPTIONS else []

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import re
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
-from search.extract.text import fold
+from search.extract.text import attribute, fold
 
 
 class PageMeta:
@@ -17,9 +17,9 @@ class PageMeta:
     def __init__(self, soup: BeautifulSoup) -> None:
         self.meta: dict[str, list[str]] = {}
         for tag in soup.find_all("meta"):
-            key = tag.get("property") or tag.get("name") or tag.get("itemprop")
-            content = tag.get("content")
-            if key and content and content.strip():
+            key = attribute(tag, "property") or attribute(tag, "name") or attribute(tag, "itemprop")
+            content = attribute(tag, "content")
+            if key and content.strip():
                 self.meta.setdefault(key.strip().lower(), []).append(content.strip())
         objects = _json_ld_objects(soup)
         self.ld = next((item for item in objects if item.get("headline") or item.get("datePublished")), {})
@@ -78,4 +78,4 @@ def _breadcrumb_names(objects: list[dict]) -> list[str]:
 
 def canonical_url(soup: BeautifulSoup) -> str | None:
     link = soup.find("link", rel="canonical")
-    return link.get("href") if link and link.get("href") else None
+    return attribute(link, "href") or None if isinstance(link, Tag) else None

@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 
 from search.extract.meta import PageMeta
 from search.extract.tables import OUTLET_BY_LOWER_NAME, OUTLETS
-from search.extract.text import fold, letters
+from search.extract.text import attribute, fold, letters
 
 
 def outlet_name(name: str | None, url: str | None = None) -> str | None:
@@ -85,7 +85,7 @@ def dominant_host(soup: BeautifulSoup) -> str | None:
     """The site a page without a URL belongs to: the domain most of its absolute links point to."""
     counts: dict[str, int] = {}
     for tag in soup.find_all(["a", "link"], href=re.compile(r"^https?://", re.I), limit=2000):
-        host = urlsplit(tag["href"]).hostname
+        host = urlsplit(attribute(tag, "href")).hostname
         if host:
             counts[registrable_domain(host)] = counts.get(registrable_domain(host), 0) + 1
     if not counts:

@@ -13,7 +13,7 @@ from search.dates import WIB, ParsedDate, find_date, find_dates
 from search.extract.meta import PageMeta
 from search.extract.relative import resolve_relative
 from search.extract.tables import RELATIVE_DATE, SKIP_TAGS, STRUCTURED_DATE_KEYS, UPDATE_WORDS
-from search.extract.text import fold
+from search.extract.text import attribute, fold
 
 _DIGIT = re.compile(r"\d")
 
@@ -71,7 +71,7 @@ def _agree(stamp: ParsedDate, seen: ParsedDate) -> ParsedDate | None:
 
 
 def _time_attributes(soup: BeautifulSoup) -> list[str]:
-    return [t["datetime"] for t in soup.find_all("time", datetime=True, limit=20)]
+    return [attribute(t, "datetime") for t in soup.find_all("time", datetime=True, limit=20)]
 
 
 def _visible_dates(
@@ -94,7 +94,7 @@ def _visible_dates(
         relative_text = saved is not None and RELATIVE_DATE.search(node)
         if not relative_text and not _DIGIT.search(node):
             continue
-        context = fold(node.parent.get_text(" "))
+        context = fold(node.parent.get_text(" ") if node.parent else node)
         if len(context) > 120:
             context = fold(str(node))
             if len(context) > 120:
