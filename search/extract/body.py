@@ -59,14 +59,16 @@ class Block:
 def body_text(soup: BeautifulSoup, title: str) -> str:
     """The article's paragraphs, separated by blank lines. It prunes `soup`: read everything else first."""
     captions = gallery_captions(soup)
+    # Detached, not decomposed: the whole tree is garbage after extraction anyway, and decompose() walks
+    # every node it removes.
     for skipped in soup.find_all(SKIP_TAGS):
-        skipped.decompose()
+        skipped.extract()
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
     total = _paragraph_chars(soup.body or soup)
     for node in soup.find_all(_is_boilerplate_box):
-        if not node.decomposed and not _holds_the_article(node, total):
-            node.decompose()
+        if _is_in(node, soup) and not _holds_the_article(node, total):
+            node.extract()
     container = _main_container(soup)
     if container is None:
         return ""
@@ -74,6 +76,13 @@ def body_text(soup: BeautifulSoup, title: str) -> str:
     blocks = _lead_outside(container, blocks) + blocks + _rest_outside(container)
     paragraphs = _clean_blocks(blocks, title)
     return "\n\n".join(_with_captions(paragraphs, captions))
+
+
+def _is_in(node: Tag, soup: BeautifulSoup) -> bool:
+    """Whether `node` is still in the page (not inside a box already taken out)."""
+    while node.parent is not None:
+        node = node.parent
+    return node is soup
 
 
 def _with_captions(paragraphs: list[str], captions: list[str]) -> list[str]:

@@ -3,7 +3,7 @@ article's last line), else the author the page's metadata names when that is a p
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup, Comment, NavigableString
+from bs4 import BeautifulSoup, NavigableString
 
 from search.extract.meta import PageMeta
 from search.extract.tables import (
@@ -26,8 +26,10 @@ def find_author(soup: BeautifulSoup, page: PageMeta, outlet: str | None) -> str 
 
 
 def _credited_writer(soup: BeautifulSoup) -> str | None:
-    for label in soup.find_all(string=WRITER_LABEL_START):
-        if isinstance(label, Comment) or label.parent is None or label.parent.name in _NOT_PRINTED:
+    for label in soup.descendants:
+        if type(label) is not NavigableString or not WRITER_LABEL_START.match(label):
+            continue  # comments, scripts and styles are NavigableString subclasses
+        if label.parent is None or label.parent.name in _NOT_PRINTED:
             continue
         name = _name_in_credit(label)
         if name:

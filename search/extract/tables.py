@@ -136,19 +136,19 @@ _CREDIT_LABELS = (
 )
 _COLON_ONLY_CREDIT_LABELS = r"ditulis\s+oleh|oleh|rep|red"
 # A name as credits print it: capitalised words or initials, with "bin", "dan", "&" or commas between them.
-CREDIT_NAME = r"[A-Z0-9][\w.'’-]*(?:(?:\s+|\s*,\s*)(?:[A-Z0-9(][\w.'’()-]*|bin|binti|dan|&))*"
+_CREDIT_NAME = r"[A-Z0-9][\w.'’-]*(?:(?:\s+|\s*,\s*)(?:[A-Z0-9(][\w.'’()-]*|bin|binti|dan|&))*"
 _CREDIT = (
     rf"(?:(?i:{_CREDIT_LABELS})(?:\s*[:|])*\s*|(?i:{_CREDIT_LABELS}|{_COLON_ONLY_CREDIT_LABELS})(?:\s*[:|])+\s*)"
-    rf"(?:{CREDIT_NAME})?"
+    rf"(?:{_CREDIT_NAME})?"
 )
-CREDIT_LINE = re.compile(rf"^\(?\s*(?:{_CREDIT}|[:|]\s*{CREDIT_NAME})(?:\s*[|/,;]\s*{_CREDIT})*\s*\)?$")
+CREDIT_LINE = re.compile(rf"^\(?\s*(?:{_CREDIT}|[:|]\s*{_CREDIT_NAME})(?:\s*[|/,;]\s*{_CREDIT})*\s*\)?$")
 MAX_CREDIT_LINE_CHARS = 80
 # A writer named in a credit, wherever on the page it is printed: "Penulis : Rina", "Reporter: Aksara Bebey",
 # "Laporan Wartawan Tribunnews.com, Ani Lestari".
 _WRITER_LABELS = r"penulis|reporter|pewarta|kontributor|wartawan|jurnalis|ditulis\s+oleh|oleh"
 WRITER_CREDIT = re.compile(
-    rf"(?:^|[|/;(]\s*)(?i:{_WRITER_LABELS})(?:\s*[:|])*\s*(?P<name>{CREDIT_NAME})"
-    rf"|^(?i:laporan\s+wartawan)\s+[\w.]+\s*,\s*(?P<reporter>{CREDIT_NAME})"
+    rf"(?:^|[|/;(]\s*)(?i:{_WRITER_LABELS})(?:\s*[:|])*\s*(?P<name>{_CREDIT_NAME})"
+    rf"|^(?i:laporan\s+wartawan)\s+[\w.]+\s*,\s*(?P<reporter>{_CREDIT_NAME})"
 )
 MAX_CREDIT_CONTEXT_CHARS = 120
 WRITER_LABEL_START = re.compile(rf"^\s*(?:{_WRITER_LABELS}|laporan\s+wartawan)\b", re.I)
