@@ -5,10 +5,14 @@
     .venv/bin/python bench/bench_load.py --index var/index --sequential 300    # one client, nothing cached
 
 For each server setup (--workers × --cache) it starts `python -m web` itself, warms it up, and reports
-requests/s, p50, p95, p99 and errors (anything but a 200). The mix: a pool of distinct queries of two or three
-content words from stored titles (a fixed seed, so runs compare), asked with Zipf-like popularity (the
-query of rank r with weight 1/r), so popular ones repeat and a long tail does not; about 10% of requests
-page, sort by date or choose an outlet or a year, as readers do. The sequential pass asks distinct
+requests/s, p50, p95, p99 and errors (anything but a 200), and the CPU time the server's processes spent
+per request (from /proc): on a machine shared with other work, wall times follow the machine's load, and
+the CPU per request is the figure that compares across runs.
+
+The mix: a pool of distinct queries of two or three content words from stored titles (a fixed seed, so
+runs compare), asked with Zipf-like popularity (the query of rank r with weight 1/r), so popular ones
+repeat and a long tail does not; about 10% of requests page, sort by date or choose an outlet or a year,
+as readers do. The sequential pass asks distinct
 queries one at a time from a server that caches no answers: the latency of a search nobody asked before.
 """
 
@@ -17,6 +21,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import os
 import random
 import re
 import subprocess
@@ -123,6 +128,16 @@ def start_server(index_dir: str, workers: int, cache: bool) -> tuple[subprocess.
     return proc, base
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process and its children (gunicorn's workers), from /proc."""
+    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    total = 0.0
+    for process in [pid, *map(int, children)]:
+        fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def load(base: str, mix: Mix, clients: int, seconds: float, seed: int) -> dict:
     latencies: list[float] = []
     statuses: Counter[int] = Counter()
@@ -192,14 +207,16 @@ def main() -> None:
     for workers, cache in itertools.product(args.workers, args.cache):
         proc, base = start_server(args.index, workers, cache == "on")
         try:
+            cpu_before = cpu_seconds(proc.pid)
             result = load(base, mix, args.clients, args.seconds, args.seed)
+            cpu_ms = (cpu_seconds(proc.pid) - cpu_before) * 1000 / max(1, result["requests"])
         finally:
             proc.terminate()
             proc.wait(timeout=30)
         print(
             f"workers {workers} cache {cache:3}: {result['requests']:6} requests, "
             f"{result['per_second']:6.1f} req/s, p50 {result['p50']:6.1f} ms, p95 {result['p95']:6.1f} ms, "
-            f"p99 {result['p99']:6.1f} ms, {result['errors']} errors "
+            f"p99 {result['p99']:6.1f} ms, {result['errors']} errors, {cpu_ms:5.1f} CPU ms/request "
             f"({args.clients} clients, {args.seconds:.0f} s)",
             flush=True,
         )
