@@ -148,3 +148,16 @@ def test_gunicorn_workers_serve_the_contract_and_log_each_request_with_its_time(
     assert len(access) == 1 and access[0].rstrip().endswith(" ms")
     assert any('"GET /healthz HTTP/1.1" 200' in line for line in log)
     assert not any("Traceback" in line for line in log)
+
+
+def test_remembered_answers_are_the_answers(index_dir):
+    remembering = create_app({"INDEX": str(index_dir)}).test_client()
+    forgetting = create_app({"INDEX": str(index_dir), "CACHE_SIZE": 0}).test_client()
+    for path in (
+        "/api/search?q=kebakaran",
+        "/api/search?q=kebakaran&page=2&per_page=2",
+        "/api/search?q=hutan",
+    ):
+        first, again = remembering.get(path).get_json(), remembering.get(path).get_json()
+        fresh = forgetting.get(path).get_json()
+        assert without_timing(first) == without_timing(again) == without_timing(fresh)
