@@ -4,14 +4,16 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+# gunicorn worker processes for `make run`; empty: one per core (0: the one-process development server)
+WORKERS ?=
 INDEX  ?= var/index
 # The real click-id corpus when it sits beside the project, else the sample the project ships.
 CORPUS ?= $(firstword $(wildcard ../shared/data/click-id/corpus.jsonl) sample/articles.jsonl)
 
 .PHONY: run test test-whoosh lint reindex browser clean cluster cluster-stop
 
-run: $(INDEX).built  ## set up, index CORPUS (once per change of CORPUS) and serve the page
-	$(PY) -m web --index $(INDEX) --host $(HOST) --port $(PORT)
+run: $(INDEX).built  ## set up, index CORPUS (once per change of CORPUS) and serve the page with gunicorn
+	$(PY) -m web --index $(INDEX) --host $(HOST) --port $(PORT) $(if $(WORKERS),--workers $(WORKERS))
 
 reindex:  ## rebuild the index from CORPUS even if it looks current
 	rm -f $(INDEX).built

@@ -3,7 +3,8 @@
 `Engine` answers `SearchRequest`s with `SearchResponse`s (search/request.py) over one opened version of an
 index, through the engine seam (search/backend.py); `SearchService` follows an index location and swaps in
 a new `Engine` when a rebuild publishes a new version, so a server keeps answering during and after a
-rebuild without a restart.
+rebuild without a restart. Each `Engine` remembers its latest answers: an index version never changes, so
+an answer stays true until the next version, whose new `Engine` starts with none.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ COMMON_WORDS_NOTE = (
     "tambahkan kata yang lebih khusus."
 )
 FACET_CACHE_SIZE = 128
+ANSWER_CACHE_SIZE = 1024  # answers kept per index version (a page of ten hits is about 10 kB)
 SUGGEST_BELOW = 5  # look for a correction only when the query finds fewer articles than this
 
 
@@ -60,10 +62,19 @@ def _plain_words(text: str) -> str:
 
 
 class Engine:
-    """Answers search requests over one opened index version; safe to share between threads."""
+    """Answers search requests over one opened index version; safe to share between threads.
 
-    def __init__(self, backend: SearchBackend) -> None:
+    Popular queries come again and again: the last `answer_cache_size` answers are kept (0 keeps none).
+    """
+
+    def __init__(
+        self,
+        backend: SearchBackend,
+        generation: str | None = None,
+        answer_cache_size: int = ANSWER_CACHE_SIZE,
+    ) -> None:
         self.backend = backend
+        self.generation = generation  # the name of the index version this engine answers from
         self.schema = backend.schema
         self._analyzers = {name: _analyzer(self.schema, name) for name in ("title", "body")}
         self._parsers = {
@@ -74,6 +85,8 @@ class Engine:
         self._corrector = Corrector(backend)
         self._lock = threading.Lock()
         self._facet_cache: OrderedDict[tuple, facets.FacetCounts] = OrderedDict()
+        self._answer_cache_size = answer_cache_size
+        self._answers: OrderedDict[SearchRequest, SearchResponse] = OrderedDict()
 
     def close(self) -> None:
         self.backend.close()
@@ -127,9 +140,27 @@ class Engine:
     def search(self, request: SearchRequest) -> SearchResponse:
         started = time.perf_counter()
         request = replace(request, source=self.source_name(request.source))
-        response = self._answer(request) if request.q else SearchResponse(request=request)
-        response.took_ms = round((time.perf_counter() - started) * 1000, 2)
-        return response
+        response = self._remembered(request)
+        if response is None:
+            response = self._answer(request) if request.q else SearchResponse(request=request)
+            self._remember(response)
+        # A copy, so each caller sees its own took_ms while the cached answer stays as it was.
+        return replace(response, took_ms=round((time.perf_counter() - started) * 1000, 2))
+
+    def _remembered(self, request: SearchRequest) -> SearchResponse | None:
+        with self._lock:
+            response = self._answers.get(request)
+            if response is not None:
+                self._answers.move_to_end(request)
+            return response
+
+    def _remember(self, response: SearchResponse) -> None:
+        if not self._answer_cache_size:
+            return
+        with self._lock:
+            self._answers[response.request] = response
+            while len(self._answers) > self._answer_cache_size:
+                self._answers.popitem(last=False)
 
     def _answer(self, request: SearchRequest) -> SearchResponse:
         response = SearchResponse(request=request)
@@ -193,21 +224,21 @@ class Engine:
 class SearchService:
     """Follows an index location: each call checks its version and reopens when a rebuild changed it."""
 
-    def __init__(self, location: IndexLocation) -> None:
+    def __init__(self, location: IndexLocation, answer_cache_size: int = ANSWER_CACHE_SIZE) -> None:
         self.location = location
+        self.answer_cache_size = answer_cache_size
         self._lock = threading.Lock()
-        self._generation: str | None = None
         self._engine: Engine | None = None
 
     def engine(self) -> Engine:
         """The engine for the current version; raises search.store's SearchIndexError and its kinds."""
         generation = self.location.generation()
         with self._lock:
-            if self._engine is not None and generation == self._generation:
+            if self._engine is not None and generation == self._engine.generation:
                 return self._engine
             old = self._engine
-            self._generation, backend = self.location.open()
-            self._engine = Engine(backend)
+            opened, backend = self.location.open()
+            self._engine = Engine(backend, opened, self.answer_cache_size)
         if old is not None:
             old.close()
         return self._engine

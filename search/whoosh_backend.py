@@ -17,6 +17,7 @@ from search.backend import StoredHit
 from search.reader import check_generation, index_stats, open_generation
 from search.request import SearchRequest
 from search.store import STEM_CACHE, current_generation
+from search.whoosh_docsets import matching_docs
 
 EARLIEST_DAY, LATEST_DAY = "0000-00-00", "9999-99-99"  # "none" (undated) sorts after both
 
@@ -119,7 +120,7 @@ class WhooshBackend:
         scope = And([query, *_filters(request, with_choices=False)]).normalize()
         with self._searcher() as searcher:
             return facets.count_facets(
-                searcher.docs_for_query(scope),
+                matching_docs(searcher, scope),
                 self._day_of.__getitem__,
                 self._source_of.__getitem__,
                 request.date,

@@ -45,13 +45,14 @@ def run_indexer(*args: str) -> subprocess.CompletedProcess:
 
 
 @contextmanager
-def serving(index_dir: Path) -> Iterator[str]:
-    """`python -m web` on a free loopback port; yields its base URL.
-
-    The server's request log is drained in a thread: a full pipe would otherwise block the server.
+def serving(index_dir: Path, workers: int = 0, log: list[str] | None = None) -> Iterator[str]:
+    """`python -m web` on a free loopback port, in one process or with gunicorn `workers`; yields its base
+    URL. Its output (the access log) is drained in a thread, into `log` when given: a full pipe would
+    otherwise block the server.
     """
+    command = [sys.executable, "-m", "web", "--index", str(index_dir), "--host", "127.0.0.1", "--port", "0"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "web", "--index", str(index_dir), "--host", "127.0.0.1", "--port", "0"],
+        [*command, "--workers", str(workers)],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -65,11 +66,18 @@ def serving(index_dir: Path) -> Iterator[str]:
                 break
         else:
             raise RuntimeError("the server exited before printing its URL")
-        threading.Thread(target=proc.stdout.read, daemon=True).start()
+        sink = log.append if log is not None else None
+        threading.Thread(target=_drain, args=(proc.stdout, sink), daemon=True).start()
         yield url
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def _drain(stream, sink) -> None:
+    for line in stream:
+        if sink is not None:
+            sink(line)
 
 
 # The engines every query-path test runs on: the embedded Whoosh index and a real OpenSearch cluster

@@ -118,6 +118,9 @@ def test_a_chosen_day_counts_its_month_and_a_chosen_outlet_still_shows_the_other
     assert found.date == {"2019-09-10": 1}  # Kompas's days of September 2019: the chosen day is one of them
     assert found.source == {"Kompas": 1, "Tempo": 1}  # the outlets of that day, the chosen one or not
     assert (found.total, found.docs) == (1, {0})
+    elsewhere = counts("2019-09-11", "Kompas", keep_docs=True)  # a day with no Kompas article
+    assert elsewhere.source == {"Tempo": 1}
+    assert (elsewhere.total, elsewhere.docs) == (0, set())
 
 
 def test_undated_and_outlet_choices_narrow_the_total() -> None:

@@ -174,7 +174,8 @@ def test_server_runs_without_debug_mode(index_dir):
         assert status == 400 and "Traceback" not in body.decode()
 
 
-def test_server_keeps_answering_through_rebuilds_and_then_serves_the_new_index(tmp_path):
+@pytest.mark.parametrize("workers", [0, 2], ids=["one process", "two gunicorn workers"])
+def test_server_keeps_answering_through_rebuilds_and_then_serves_the_new_index(tmp_path, workers):
     index_dir = tmp_path / "index"
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -182,7 +183,7 @@ def test_server_keeps_answering_through_rebuilds_and_then_serves_the_new_index(t
     build_index(index_dir, [corpus])
     statuses: list[int] = []
     stop = threading.Event()
-    with serving(index_dir) as url:
+    with serving(index_dir, workers=workers) as url:
 
         def keep_asking() -> None:
             while not stop.is_set():

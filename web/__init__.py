@@ -1,6 +1,6 @@
 """The web front end: a search page and its JSON twin over the search library.
 
-python -m web --index DIR_OR_URL [--host 127.0.0.1] [--port 5000]
+python -m web --index DIR_OR_URL [--host 127.0.0.1] [--port 5000] [--workers N]
 """
 
 from __future__ import annotations
@@ -20,9 +20,14 @@ def create_app(config: dict | None = None) -> Flask:
     if not app.config["INDEX"]:
         raise ValueError("create_app needs INDEX: the index folder or OpenSearch URL")
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # DefaultJSONProvider's setting
-    app.extensions["search"] = SearchService(open_location(str(app.config["INDEX"])))
+    app.extensions["search"] = SearchService(
+        open_location(str(app.config["INDEX"])), answer_cache_size=app.config["CACHE_SIZE"]
+    )
 
-    from web import routes
+    from web import access_log, http_cache, operations, routes
 
     app.register_blueprint(routes.bp)
+    app.register_blueprint(operations.bp)
+    http_cache.init_app(app)
+    access_log.init_app(app)
     return app

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from search.query import ANSWER_CACHE_SIZE
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -27,6 +29,18 @@ SETTINGS = (
         "EXAMPLE_QUERIES",
         ("kebakaran hutan", "timnas indonesia", '"kerja sama" perdagangan', "banjir -jakarta"),
         "Queries offered as examples on the empty search page.",
+    ),
+    Setting(
+        "CACHE_SIZE",
+        ANSWER_CACHE_SIZE,
+        "Answers each server process keeps for repeated searches, per index version (a rebuild starts "
+        "afresh); 0 keeps none.",
+    ),
+    Setting(
+        "CACHE_SECONDS",
+        30,
+        "How long browsers and proxies may reuse a search answer without asking (Cache-Control max-age); "
+        "after that an If-None-Match with its ETag gets a 304 while the index is unchanged.",
     ),
     Setting(
         "CONTENT_SECURITY_POLICY",

@@ -65,9 +65,35 @@ def analysed(text: str) -> str:
     return " ".join("|".join(terms) for terms in positions)
 
 
+# Whoosh's BM25F as a scripted similarity, so that both engines rank alike: its idf (log(N / (n + 1)) + 1,
+# which keeps common words worth something where Lucene's BM25 idf falls to zero), a field boost that
+# multiplies the term frequency (title tf x 2) rather than the score, and a field length that counts every
+# token, surface forms included (no discounted overlaps).
+WHOOSH_BM25F = {
+    "type": "scripted",
+    "discount_overlaps": False,
+    "weight_script": {
+        "source": "return Math.log((double) field.docCount / (term.docFreq + 1.0)) + 1.0;",
+    },
+    "script": {
+        "source": (
+            "double tf = doc.freq * query.boost;"
+            " double average = field.sumTotalTermFreq / (double) field.docCount;"
+            " double norm = 1.2 * (0.25 + 0.75 * doc.length / average);"
+            " return weight * tf * 2.2 / (tf + norm);"
+        ),
+    },
+}
+
+
 def index_body(shards: int) -> dict:
     """Settings and mapping of a new physical index, loading-friendly (no replica, no refresh)."""
-    analysed_text = {"type": "text", "analyzer": "positions", "search_analyzer": "whitespace"}
+    analysed_text = {
+        "type": "text",
+        "analyzer": "positions",
+        "search_analyzer": "whitespace",
+        "similarity": "whoosh_bm25f",
+    }
     keyword = {"type": "keyword"}
     stored_only = {"type": "keyword", "index": False, "doc_values": False}
     return {
@@ -76,6 +102,7 @@ def index_body(shards: int) -> dict:
             "number_of_replicas": 0,
             "refresh_interval": "-1",
             "max_result_window": 100_100,  # the deepest page a request may ask for (page 1000 of 100)
+            "similarity": {"whoosh_bm25f": WHOOSH_BM25F},
             "analysis": {
                 "filter": {
                     "split_positions": {
