@@ -210,7 +210,8 @@ def _new_generation(index_dir: Path | str, needed: int) -> Iterator[Path]:
     try:
         yield folder
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
+        if current_generation(index_dir) != folder.name:  # a signal right after the switch: it serves now
+            shutil.rmtree(folder, ignore_errors=True)
         raise
 
 
