@@ -27,6 +27,14 @@ COMMON_WORDS_NOTE = (
     'Kata kunci hanya berisi kata umum (seperti "yang", "dan", "di") yang tidak diindeks; '
     "tambahkan kata yang lebih khusus."
 )
+NO_WORDS_NOTE = (
+    "Kata kunci tidak berisi kata yang bisa dicari, hanya tanda baca atau operator; "
+    "ketik kata yang dicari, misalnya: banjir."
+)
+EXCLUSIONS_ONLY_NOTE = (
+    "Kata kunci hanya berisi pengecualian (-kata atau NOT kata); tambahkan kata yang dicari, "
+    "misalnya: banjir -jakarta."
+)
 FACET_CACHE_SIZE = 128
 SUGGEST_BELOW = 5  # look for a correction only when the query finds fewer articles than this
 
@@ -43,6 +51,27 @@ def _make_parser(schema, group) -> qparser.QueryParser:
     parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<!\S)\+", minusexpr=r"(?<!\S)-"))
     parser.add_plugin(qparser.FieldAliasPlugin({"title": ["judul"], "source": ["sumber", "media"]}))
     return parser
+
+
+_LEADING_OPERATORS = re.compile(r"^(?:(?:AND|OR|ANDNOT|ANDMAYBE)(?:\s+|$))+")
+_TRAILING_OPERATORS = re.compile(r"(?:(?:^|\s+)(?:AND|OR|NOT|ANDNOT|ANDMAYBE))+$")
+_EXCLUSION = re.compile(r'(?:(?<!\S)-|\bNOT\s+)(?:"[^"]*"?|\S+)')
+
+
+def drop_dangling_operators(text: str) -> str:
+    """Without an AND/OR at the start or an AND/OR/NOT at the end, which join nothing: the parser would
+    search them as the words "and", "or", "not" (English text has them). A leading NOT is an exclusion."""
+    return _TRAILING_OPERATORS.sub("", _LEADING_OPERATORS.sub("", text.strip())).strip()
+
+
+def unsearchable_note(text: str) -> str | None:
+    """Why `text` (dangling operators dropped) can find nothing, when it is its form that says so: no
+    letter or digit at all ("*", "((((", ":"), or only exclusions ("-banjir", "NOT hutan")."""
+    if not re.search(r"\w", text):
+        return NO_WORDS_NOTE
+    if not re.search(r"\w", drop_dangling_operators(_EXCLUSION.sub(" ", text))):
+        return EXCLUSIONS_ONLY_NOTE
+    return None
 
 
 def _plain_words(text: str) -> str:
@@ -71,6 +100,7 @@ class Engine:
     def parse(self, text: str, group: str = "and") -> Query:
         """The query for `text`: every word required ("and") or any word ("or"); never raises on syntax."""
         parser = self._parsers[group]
+        text = drop_dangling_operators(text)
         try:
             query = parser.parse(text)
         except Exception:  # whoosh's parser can fail in many ways on odd input; plain words always work
@@ -123,6 +153,9 @@ class Engine:
 
     def _answer(self, request: SearchRequest) -> SearchResponse:
         response = SearchResponse(request=request)
+        response.note = unsearchable_note(drop_dangling_operators(request.q))
+        if response.note:
+            return response
         query = self.parse(request.q)
         if query is NullQuery:  # nothing left after stop words and operators: say so, suggest nothing
             response.note = COMMON_WORDS_NOTE

@@ -7,6 +7,7 @@ page renders the same object.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -19,6 +20,15 @@ DEFAULT_PER_PAGE = 10
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 MAX_QUERY_CHARS = 500
+
+
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+
+
+def clean_query(text: str) -> str:
+    """`text` without control characters (a NUL, a tab, a newline), each run becoming one space: a NUL
+    pasted between two words must not join them into one odd token, nor reach the page."""
+    return _CONTROL_CHARACTERS.sub(" ", text).strip()
 
 
 class InvalidRequest(ValueError):
@@ -63,7 +73,7 @@ class SearchRequest:
 
     @classmethod
     def from_params(cls, params: Mapping[str, str]) -> SearchRequest:
-        q = params.get("q") or ""
+        q = clean_query(params.get("q") or "")
         if len(q) > MAX_QUERY_CHARS:
             raise InvalidRequest(f"Kata kunci terlalu panjang: paling banyak {MAX_QUERY_CHARS} karakter.")
         sort = (params.get("sort") or "relevance").strip()
@@ -76,7 +86,7 @@ class SearchRequest:
         if date_from and date_to and date_from > date_to:
             raise InvalidRequest("Tanggal 'from' harus sebelum atau sama dengan tanggal 'to'.")
         return cls(
-            q=q.strip(),
+            q=q,
             page=_positive_int(params, "page", 1, MAX_PAGE),
             per_page=_positive_int(params, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE),
             date_from=date_from,

@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 
 from search.backend import open_location
-from search.query import COMMON_WORDS_NOTE, PARTIAL_NOTE, SearchService
+from search.query import (
+    COMMON_WORDS_NOTE,
+    EXCLUSIONS_ONLY_NOTE,
+    NO_WORDS_NOTE,
+    PARTIAL_NOTE,
+    SearchService,
+)
 from search.request import MAX_QUERY_CHARS, InvalidRequest, SearchRequest
 from search.store import IndexMissingError
 from search.writing import build_index
@@ -88,13 +94,45 @@ def test_query_syntax(service, q, expected):
     assert set(titles(search(service, q=q))) == expected
 
 
-@pytest.mark.parametrize(
-    "q", ['"((', "title:", 'a"b(c', "AND OR NOT", "-", "hutan)))", '"hutan', "source:", "~!@#$%^&*"]
-)
+@pytest.mark.parametrize("q", ['"((', "title:", 'a"b(c', "hutan)))", '"hutan', "source:"])
 def test_unparseable_input_is_searched_as_words_never_an_error(service, q):
     as_words = " ".join(re.findall(r"\w+", q))
     answer, plain = search(service, q=q), search(service, q=as_words)
     assert (answer["total"], titles(answer)) == (plain["total"], titles(plain))
+
+
+@pytest.mark.parametrize(("q", "words"), [("kebakaran OR", "kebakaran"), ("hutan AND", "hutan"),
+                                          ("OR AND hutan", "hutan"), ("riau NOT", "riau")])  # fmt: skip
+def test_a_dangling_operator_is_dropped_not_searched_as_a_word(service, q, words):
+    answer, plain = search(service, q=q), search(service, q=words)
+    assert (answer["note"], answer["total"], titles(answer)) == (None, plain["total"], titles(plain))
+    assert answer["total"] > 0
+
+
+@pytest.mark.parametrize(
+    ("q", "note"),
+    [
+        ("-banjir", EXCLUSIONS_ONLY_NOTE),
+        ("NOT hutan", EXCLUSIONS_ONLY_NOTE),
+        ('-"kerja sama" -riau', EXCLUSIONS_ONLY_NOTE),
+        ("*", NO_WORDS_NOTE),
+        ("((((", NO_WORDS_NOTE),
+        (":", NO_WORDS_NOTE),
+        ("~!@#$%^&*", NO_WORDS_NOTE),
+        ("AND OR NOT", NO_WORDS_NOTE),
+        ("yang dan", COMMON_WORDS_NOTE),
+    ],
+)
+def test_a_query_that_can_find_nothing_says_why(service, q, note):
+    answer = search(service, q=q)
+    assert (answer["note"], answer["total"], answer["results"], answer["suggestion"]) == (note, 0, [], None)
+
+
+def test_control_characters_are_removed_from_the_query_before_anything_else(service):
+    answer, plain = search(service, q="kebakaran\x00hutan\triau"), search(service, q="kebakaran hutan riau")
+    assert answer["query"] == "kebakaran hutan riau"
+    assert (answer["total"], titles(answer)) == (plain["total"], titles(plain))
+    assert answer["total"] > 0
 
 
 def test_filters_by_outlet_category_and_dates(service):
@@ -187,12 +225,6 @@ def test_a_word_missing_a_letter_is_completed_rather_than_cut(tmp_path: Path, en
     service = SearchService(open_location(location))
     assert search(service, q="pemerintahn")["suggestion"]["q"] == "pemerintahan"
     assert search(service, q="pemerintha")["suggestion"]["q"] == "pemerintah"
-
-
-def test_a_query_of_only_common_words_says_so_and_suggests_nothing(service):
-    answer = search(service, q="yang dan")
-    assert (answer["total"], answer["suggestion"]) == (0, None)
-    assert answer["note"] == COMMON_WORDS_NOTE
 
 
 def test_no_suggestion_for_a_query_spelt_right(service):

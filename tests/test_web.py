@@ -159,6 +159,13 @@ def test_queries_and_article_text_are_escaped_everywhere(client):
     assert client.get("/search?q=hutan").headers["Content-Security-Policy"].startswith("default-src 'none'")
 
 
+def test_control_characters_never_reach_the_page(client):
+    html = client.get("/search?q=%00").get_data(as_text=True)
+    assert "\x00" not in html
+    long_query = client.get("/search?q=a%00b&page=-1")  # the 400 page shows the query too
+    assert long_query.status_code == 400 and "\x00" not in long_query.get_data(as_text=True)
+
+
 def test_only_web_addresses_become_links(client):
     title = page(client, q="rendang").select_one(".result-title a")
     assert title.text == "Resep Rendang Daging Khas Minang"

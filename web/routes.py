@@ -14,7 +14,14 @@ from werkzeug.exceptions import HTTPException
 
 from search.facets import date_label, long_date
 from search.query import SearchService
-from search.request import MAX_QUERY_CHARS, SORTS, InvalidRequest, SearchRequest, SearchResponse
+from search.request import (
+    MAX_QUERY_CHARS,
+    SORTS,
+    InvalidRequest,
+    SearchRequest,
+    SearchResponse,
+    clean_query,
+)
 from search.store import IndexVersionError, SearchIndexError
 
 bp = Blueprint("search", __name__)
@@ -73,7 +80,8 @@ def search_page():
     try:
         search_request = SearchRequest.from_params(request.args)
     except InvalidRequest as error:
-        return _page(SearchRequest(q=request.args.get("q", "")[:MAX_QUERY_CHARS]), error=str(error)), 400
+        shown = SearchRequest(q=clean_query(request.args.get("q", ""))[:MAX_QUERY_CHARS])
+        return _page(shown, error=str(error)), 400
     try:
         response = _service().search(search_request)
     except SearchIndexError as error:
