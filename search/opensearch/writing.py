@@ -42,7 +42,8 @@ PRIMARY_SHARDS = 3
 BULK_ARTICLES = 500  # articles per bulk request (about 2 MB of analysed text)
 BULK_BYTES = 50 * 2**20
 BULK_TIMEOUT = 120  # seconds for one bulk request on a busy cluster
-GREEN_TIMEOUT = "120s"  # wait for the replicas of a new index before readers move to it
+GREEN_SECONDS = 120  # wait for the replicas of a new index before readers move to it
+GREEN_TIMEOUT = f"{GREEN_SECONDS}s"
 LOCK_HEARTBEAT = 10.0  # seconds between the lock holder's signs of life
 LOCK_STALE = 120.0  # a lock whose holder gave no sign of life for this long belongs to a dead writer
 PUBLISHED_FORMAT = "%Y-%m-%dT%H:%M:%S"  # the wall-clock time, as the Whoosh index sorts it
@@ -201,7 +202,10 @@ def _build(
             index=name, body={"index": {"refresh_interval": "1s", "number_of_replicas": replicas}}
         )
         client.indices.refresh(index=name)
-        client.cluster.health(index=name, wait_for_status="green", timeout=GREEN_TIMEOUT)
+        # request_timeout given, the client leaves `timeout` to the server (else it takes it as its own)
+        client.cluster.health(
+            index=name, wait_for_status="green", timeout=GREEN_TIMEOUT, request_timeout=GREEN_SECONDS + 10
+        )
         _check_count(client, address, name, report.indexed)
         _record(client, name, expected_meta(), report, started)
     except BaseException:
