@@ -12,14 +12,14 @@ of that year; a month or a day chosen: per day of that month. Every level is a p
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
 UNDATED = "none"  # the date facet value of an article without a usable date; also what the index stores
 UNDATED_LABEL = "tanpa tanggal"
 ALL_DATES_LABEL = "Semua tanggal"
-MAX_SOURCE_ITEMS = 20
+MAX_TERM_ITEMS = 20
 
 MONTHS = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
@@ -92,13 +92,17 @@ def in_date_selection(day: str, selected: str | None) -> bool:
     return day == selected if selected == UNDATED else day.startswith(selected)
 
 
+TERM_FACETS = ("source", "category")  # facets of one keyword each, any number of values chosen at once
+
+
 @dataclass(frozen=True)
 class FacetCounts:
     """Counts over all matches. `date` counts within the date facet's scope ignoring the chosen day, and
-    `source` counts ignore the chosen outlet, so both show the alternatives; `total` honours every choice."""
+    each of `terms` (outlet, category) ignores its own choices, so every facet shows the alternatives;
+    `total` honours every choice."""
 
     date: dict[str, int]
-    source: dict[str, int]
+    terms: dict[str, dict[str, int]]
     total: int
     docs: set[int] | None = None  # the matches that honour every choice, when asked for
 
@@ -106,35 +110,42 @@ class FacetCounts:
 def count_facets(
     docnums: Iterable[int],
     day_of: Callable[[int], str],
-    source_of: Callable[[int], str],
+    term_of: Mapping[str, Callable[[int], str]],
     selected_date: str | None,
-    selected_source: str | None,
+    chosen: Mapping[str, tuple[str, ...]],
     keep_docs: bool = False,
 ) -> FacetCounts:
-    """One pass over the matching documents, reading the day and outlet columns of each.
+    """One pass over the matching documents, reading the day and each term facet's column of each.
 
     With `keep_docs`, the document numbers that honour every choice come back too: a ready filter for the
     ranked search, far cheaper than Whoosh evaluating a filter query over the whole index.
     """
     scope, granularity = date_scope(selected_date)
     dates: Counter[str] = Counter()
-    sources: Counter[str] = Counter()
+    terms: dict[str, Counter[str]] = {name: Counter() for name in term_of}
     kept: set[int] | None = set() if keep_docs else None
     total = 0
     for docnum in docnums:
         day = day_of(docnum) or UNDATED
-        source = source_of(docnum) or ""
-        source_ok = not selected_source or source == selected_source
+        values = {name: column(docnum) or "" for name, column in term_of.items()}
+        refused = [name for name, value in values.items() if chosen.get(name) and value not in chosen[name]]
         date_ok = in_date_selection(day, selected_date)
-        if source_ok and in_date_selection(day, scope or None):
+        if not refused and in_date_selection(day, scope or None):
             dates[date_bucket(day, granularity)] += 1
-        if date_ok and source:
-            sources[source] += 1
-        if source_ok and date_ok:
+        if date_ok:
+            for name, value in values.items():
+                if value and refused in ([], [name]):
+                    terms[name][value] += 1
+        if date_ok and not refused:
             total += 1
             if kept is not None:
                 kept.add(docnum)
-    return FacetCounts(date=dict(dates), source=dict(sources), total=total, docs=kept)
+    return FacetCounts(
+        date=dict(dates),
+        terms={name: dict(counter) for name, counter in terms.items()},
+        total=total,
+        docs=kept,
+    )
 
 
 def date_facet_items(
@@ -171,20 +182,44 @@ def date_trail(selected: str | None, toggle: Callable[[str | None], str]) -> lis
     return trail
 
 
-def source_facet_items(
-    counts: FacetCounts, selected: str | None, toggle: Callable[[str | None], str]
+def term_facet_items(
+    counts: dict[str, int],
+    chosen: tuple[str, ...],
+    toggle: Callable[[tuple[str, ...]], str],
+    label: Callable[[str], str],
 ) -> list[dict]:
-    """Outlets by number of matches, the chosen one always shown."""
-    ranked = sorted(counts.source.items(), key=lambda item: (-item[1], item[0]))[:MAX_SOURCE_ITEMS]
-    if selected and selected not in dict(ranked):
-        ranked.append((selected, counts.source.get(selected, 0)))
+    """Values by number of matches, the chosen ones always shown; each item's toggle adds or removes it."""
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:MAX_TERM_ITEMS]
+    ranked += [(value, counts.get(value, 0)) for value in chosen if value not in dict(ranked)]
     return [
         {
-            "value": source,
-            "label": source,
+            "value": value,
+            "label": label(value),
             "count": count,
-            "selected": source == selected,
-            "toggle": toggle(None if source == selected else source),
+            "selected": value in chosen,
+            "toggle": toggle(
+                tuple(other for other in chosen if other != value) if value in chosen else (*chosen, value)
+            ),
         }
-        for source, count in ranked
+        for value, count in ranked
     ]
+
+
+# Words of a category kept in capitals in its label; every other word is capitalised ("sepak bola" ->
+# "Sepak Bola").
+_UPPERCASE_WORDS = frozenset({"tv", "dki", "kpk", "bumn", "ri", "pon", "ham", "it"})
+
+
+def category_key(category: str) -> str:
+    """The one spelling of a category the index keeps and filters compare: "NASIONAL", "Nasional" and
+    " nasional " are the same category to a reader -> "nasional"."""
+    return " ".join(category.split()).casefold()
+
+
+def category_label(key: str) -> str:
+    """How a category key reads on the page: "nasional" -> "Nasional", "news & entertainment" ->
+    "News & Entertainment", "tv" -> "TV"."""
+    return " ".join(word.upper() if word in _UPPERCASE_WORDS else word.capitalize() for word in key.split())
+
+
+TERM_LABELS: dict[str, Callable[[str], str]] = {"source": str, "category": category_label}

@@ -15,7 +15,7 @@ from collections import OrderedDict
 from dataclasses import replace
 
 from whoosh import qparser
-from whoosh.query import NullQuery, Or, Query, Term
+from whoosh.query import Every, NullQuery, Or, Query, Term
 
 from search import facets, snippets
 from search.backend import IndexLocation, SearchBackend, StoredHit
@@ -116,21 +116,18 @@ class Engine:
                 return found[0] if len(found) == 1 else Or(found)
         return node
 
-    def source_name(self, value: str | None) -> str | None:
+    def source_name(self, value: str) -> str:
         """An outlet as the index spells it, whatever the case the user typed it in."""
-        if not value:
-            return None
         return next((name for name in self._sources if name.lower() == value.lower()), value)
 
     def facet_counts(self, query: Query, request: SearchRequest) -> facets.FacetCounts:
         """Date and outlet counts over all matches, cached per query and filters (paging reuses them)."""
         key = (
             repr(query),
-            request.category,
             request.date_from,
             request.date_to,
             request.date,
-            request.source,
+            *request.term_choices().values(),
         )
         with self._lock:
             cached = self._facet_cache.get(key)
@@ -145,9 +142,14 @@ class Engine:
         return counts
 
     def search(self, request: SearchRequest) -> SearchResponse:
+        """The answer to `request`; without a query, the newest articles (browsing by the facets alone)."""
         started = time.perf_counter()
-        request = replace(request, source=self.source_name(request.source))
-        response = self._answer(request) if request.q else SearchResponse(request=request)
+        request = replace(request, source=tuple(dict.fromkeys(map(self.source_name, request.source))))
+        if request.q:
+            response = self._answer(request)
+        else:
+            browsing = request if request.sort != "relevance" else replace(request, sort="newest")
+            response = self._answer_with(Every(), browsing, SearchResponse(request=browsing))
         response.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return response
 
@@ -160,9 +162,12 @@ class Engine:
         if query is NullQuery:  # nothing left after stop words and operators: say so, suggest nothing
             response.note = COMMON_WORDS_NOTE
             return response
+        return self._answer_with(query, request, response)
+
+    def _answer_with(self, query: Query, request: SearchRequest, response: SearchResponse) -> SearchResponse:
         counts = self.facet_counts(query, request)
         strict_total = counts.total
-        if counts.total == 0:
+        if counts.total == 0 and request.q:
             loose = self.parse(request.q, "or")
             if loose != query:
                 loose_counts = self.facet_counts(loose, request)
@@ -171,14 +176,20 @@ class Engine:
         response.total = counts.total
         response.facets = {
             "date": facets.date_facet_items(counts, request.date, lambda v: request.query_string(date=v)),
-            "source": facets.source_facet_items(
-                counts, request.source, lambda v: request.query_string(source=v)
-            ),
+            **{
+                name: facets.term_facet_items(
+                    counts.terms[name],
+                    chosen,
+                    lambda values, name=name: request.query_string(**{name: values}),
+                    facets.TERM_LABELS[name],
+                )
+                for name, chosen in request.term_choices().items()
+            },
         }
         response.date_trail = facets.date_trail(request.date, lambda v: request.query_string(date=v))
         if counts.total > (request.page - 1) * request.per_page:
             response.results = self._hits(query, request, counts)
-        if strict_total < SUGGEST_BELOW:
+        if request.q and strict_total < SUGGEST_BELOW:
             response.suggestion = self._suggest(request, strict_total)
         return response
 

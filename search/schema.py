@@ -1,7 +1,8 @@
 """The Whoosh schema, the document each article becomes, and the version recorded in every index.
 
 Field names and facet value formats are a contract with the query side:
-    id, url, source, category, title, body             -- the article
+    id, url, source, title, body                       -- the article
+    category       -- the article's category as facets.category_key spells it ("nasional"), for the facet
     published      -- local wall-clock datetime, sortable (a column, not stored)
     published_iso  -- the article's own ISO 8601 text ("2019-09-10T21:48:00+07:00" or "2019-09-10"), stored
     year "2019", month "2019-09", day "2019-09-10"     -- date facets; "none" for an article without a date
@@ -17,10 +18,10 @@ from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from search.analysis import ANALYZER_VERSION, text_field
 from search.article import Article, normalise_url
-from search.facets import UNDATED
+from search.facets import UNDATED, category_key
 
 # Bump when a field, its options or the document mapping changes: indexes built before must be rebuilt.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 TITLE_BOOST = 2.0
 
@@ -89,7 +90,7 @@ def article_document(article: Article) -> dict:
     if article.source:
         doc["source"] = article.source
     if article.category:
-        doc["category"] = article.category
+        doc["category"] = category_key(article.category)
     if published is not None:
         doc["published"] = published
         doc["published_iso"] = article.published.strip()

@@ -8,8 +8,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh.index import Index
-from whoosh.query import And, Prefix, Query, Term, TermRange
+from whoosh.query import And, Or, Prefix, Query, Term, TermRange
 from whoosh.searching import Searcher
+from whoosh.sorting import FieldFacet, FunctionFacet, MultiFacet
 
 from search import facets
 from search.analysis import load_stem_cache
@@ -58,10 +59,12 @@ class WhooshBackend:
             reader = searcher.reader()
             self._sources = sorted(reader.field_terms("source"))
             self._doc_count = reader.doc_count()
-            # Each article's day and outlet, read once: counting facets over thousands of matches per
-            # request then costs two list lookups per match instead of column-file reads.
+            # Each article's day, outlet and category, read once: counting facets over thousands of matches
+            # per request then costs a list lookup per facet and match instead of column-file reads.
             self._day_of = _column_values(reader, "day", facets.UNDATED)
-            self._source_of = _column_values(reader, "source", "")
+            self._term_of = {
+                name: _column_values(reader, name, "").__getitem__ for name in facets.TERM_FACETS
+            }
         self._spelled = self.schema["body"].spelling_fieldname("body")  # where the unstemmed words are
 
     @contextmanager
@@ -115,39 +118,42 @@ class WhooshBackend:
             return facets.count_facets(
                 searcher.docs_for_query(scope),
                 self._day_of.__getitem__,
-                self._source_of.__getitem__,
+                self._term_of,
                 request.date,
-                request.source,
+                request.term_choices(),
                 keep_docs=bool(_filters(request, with_choices=True)),
             )
 
     def hits(self, query: Query, request: SearchRequest, counts: facets.FacetCounts) -> list[StoredHit]:
         """`counts.docs` holds the filtered matches (None: no filter), a ready filter for the ranking."""
-        sort = {} if request.sort == "relevance" else {"sortedby": "published"}
         with self._searcher() as searcher:
             results = searcher.search(
                 query,
                 limit=request.page * request.per_page,
                 filter=counts.docs,
-                reverse=request.sort == "newest",
-                **sort,
+                sortedby=None if request.sort == "relevance" else self._by_date(request.sort == "newest"),
             )
             shown = results[(request.page - 1) * request.per_page : request.page * request.per_page]
             return [StoredHit(hit.fields(), hit.score) for hit in shown]
 
+    def _by_date(self, newest_first: bool) -> MultiFacet:
+        """Publication order, undated articles last either way (as OpenSearch's "missing": "_last")."""
+        undated_last = FunctionFacet(lambda _searcher, docnum: self._day_of[docnum] == facets.UNDATED)
+        return MultiFacet([undated_last, FieldFacet("published", reverse=newest_first)])
+
 
 def _filters(request: SearchRequest, with_choices: bool) -> list[Query]:
-    """Filters for the request; `with_choices` adds the facet choices (outlet, drill-down date)."""
+    """Filters for the request; `with_choices` adds the facet choices (outlets, categories, drill-down
+    date)."""
     filters: list[Query] = []
-    if request.category:
-        filters.append(Term("category", request.category))
     if request.date_from or request.date_to:
         low = request.date_from.isoformat() if request.date_from else EARLIEST_DAY
         high = request.date_to.isoformat() if request.date_to else LATEST_DAY
         filters.append(TermRange("day", low, high))
     if with_choices:
-        if request.source:
-            filters.append(Term("source", request.source))
+        for name, values in request.term_choices().items():
+            if values:
+                filters.append(Or([Term(name, value) for value in values]))
         if request.date == facets.UNDATED:
             filters.append(Term("day", facets.UNDATED))
         elif request.date:

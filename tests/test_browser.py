@@ -75,3 +75,53 @@ def test_phone_width_page_has_no_horizontal_scroll(page, live_server: str, tmp_p
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0
     page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
+
+
+def test_several_outlets_are_chosen_with_checkboxes(page, live_server: str, tmp_path: Path) -> None:
+    page.goto(live_server + "/search?q=hutan")
+    outlets = page.locator("#facet-source input[type=checkbox]")
+    assert outlets.count() >= 2
+    chosen = [outlets.nth(0).get_attribute("value"), outlets.nth(1).get_attribute("value")]
+    outlets.nth(0).check()
+    outlets.nth(1).check()
+    page.click("#facet-source button[type=submit]")
+    page.wait_for_selector("article.result")
+    assert page.input_value("form[role=search] input[name=q]") == "hutan"
+    shown = set(page.locator("article.result .result-source").all_inner_texts())
+    assert shown and shown <= set(chosen)
+    assert len(shown) == 2
+    assert sorted(page.locator(".active-filters .chip").all_inner_texts()) == sorted(f"{c} ×" for c in chosen)
+    page.screenshot(path=str(tmp_path / "outlets-desktop.png"), full_page=True)
+
+
+def test_on_a_phone_the_facets_open_from_a_filter_button_above_the_results(
+    page, live_server: str, tmp_path: Path
+) -> None:
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(live_server + "/search?q=bekasi")
+    button, facets = page.locator(".filters-button"), page.locator("aside.facets")
+    assert button.is_visible() and not facets.is_visible()
+    first_result = page.locator("article.result").first.bounding_box()
+    assert button.bounding_box()["y"] < first_result["y"]
+    page.screenshot(path=str(tmp_path / "phone-filters-closed.png"), full_page=True)
+    button.click()
+    assert facets.is_visible()
+    assert facets.bounding_box()["y"] < page.locator("article.result").first.bounding_box()["y"]
+    page.screenshot(path=str(tmp_path / "phone-filters-open.png"), full_page=True)
+
+    page.set_viewport_size({"width": 1200, "height": 900})
+    page.goto(live_server + "/search?q=bekasi")
+    assert page.locator("aside.facets").is_visible() and not page.locator(".filters-button").is_visible()
+
+
+def test_home_page_lists_the_newest_articles_beside_the_facets(
+    page, live_server: str, tmp_path: Path
+) -> None:
+    page.goto(live_server + "/")
+    assert page.locator("article.result").count() == 10
+    facets, intro = page.locator("aside.facets").bounding_box(), page.locator(".intro").bounding_box()
+    assert facets["x"] + facets["width"] <= intro["x"]  # the left column holds the facets
+    page.locator("#facet-category a").first.click()
+    page.wait_for_load_state()
+    assert page.locator(".active-filters .chip").count() == 1
+    page.screenshot(path=str(tmp_path / "home-desktop.png"), full_page=True)

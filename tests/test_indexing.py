@@ -113,7 +113,7 @@ def test_build_indexes_each_article_once_with_date_facets(tmp_path: Path) -> Non
     assert flood[0]["title"] == "Banjir Merendam Ratusan Rumah di Bekasi"  # the first one seen wins
     assert (flood[0]["year"], flood[0]["month"], flood[0]["day"]) == ("2019", "2019-09", "2019-09-10")
     assert flood[0]["published_iso"] == "2019-09-10T21:48:00+07:00"
-    assert (flood[0]["source"], flood[0]["category"]) == ("Kabar Nusantara", "Daerah")
+    assert (flood[0]["source"], flood[0]["category"]) == ("Kabar Nusantara", "daerah")  # the facet key
     undated = stored(tmp_path / "ix", day="none")
     assert [(a["title"], a["year"], a["month"]) for a in undated] == [
         ("Festival Budaya Digelar di Alun-Alun", "none", "none")

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from werkzeug.datastructures import MultiDict
 
 from search.backend import open_location
 from search.query import (
@@ -33,9 +34,13 @@ def service(request: pytest.FixtureRequest, index_locations: IndexLocations) -> 
 
 
 def search(service: SearchService, **params) -> dict:
-    """The JSON answer for `params`, as the API would give it."""
-    request = SearchRequest.from_params({name: str(value) for name, value in params.items()})
-    return service.search(request).to_json()
+    """The JSON answer for `params` (a list: the parameter given several times), as the API would give it."""
+    given = MultiDict([(name, str(value)) for name, values in params.items() for value in _as_list(values)])
+    return service.search(SearchRequest.from_params(given)).to_json()
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
 
 
 def titles(answer: dict) -> list[str]:
@@ -94,7 +99,7 @@ def test_query_syntax(service, q, expected):
     assert set(titles(search(service, q=q))) == expected
 
 
-@pytest.mark.parametrize("q", ['"((', "title:", 'a"b(c', "hutan)))", '"hutan', "source:"])
+@pytest.mark.parametrize("q", ["title:", 'a"b(c', "hutan)))", '"hutan', "source:"])
 def test_unparseable_input_is_searched_as_words_never_an_error(service, q):
     as_words = " ".join(re.findall(r"\w+", q))
     answer, plain = search(service, q=q), search(service, q=as_words)
@@ -117,6 +122,7 @@ def test_a_dangling_operator_is_dropped_not_searched_as_a_word(service, q, words
         ('-"kerja sama" -riau', EXCLUSIONS_ONLY_NOTE),
         ("*", NO_WORDS_NOTE),
         ("((((", NO_WORDS_NOTE),
+        ('"((', NO_WORDS_NOTE),
         (":", NO_WORDS_NOTE),
         ("~!@#$%^&*", NO_WORDS_NOTE),
         ("AND OR NOT", NO_WORDS_NOTE),
@@ -143,6 +149,68 @@ def test_filters_by_outlet_category_and_dates(service):
     ranged = search(service, q="kebakaran", **{"from": "2019-09-11", "to": "2019-09-12"})
     assert {hit["published"][:10] for hit in ranged["results"]} == {"2019-09-11", "2019-09-12"}
     assert ranged["total"] == 3
+
+
+@pytest.mark.parametrize("spelling", ["metro", "Metro", "METRO", " metro "])
+def test_category_is_matched_whatever_its_case(service, spelling):
+    answer = search(service, q="bekasi", category=spelling)
+    assert set(titles(answer)) == {
+        "Banjir Rendam Perumahan di Bekasi",
+        "Pasar Barang Bekas di Bekasi Ramai Pembeli",
+    }
+    chosen = [item for item in answer["facets"]["category"] if item["selected"]]
+    assert [(item["value"], item["label"]) for item in chosen] == [("metro", "Metro")]
+
+
+def test_category_facet_counts_every_match_and_keeps_alternatives(service):
+    answer = search(service, q="kebakaran")
+    assert {item["label"]: item["count"] for item in answer["facets"]["category"]} == {
+        "Daerah": 2,
+        "Nasional": 3,
+        "Metro": 1,
+    }
+    chosen = search(service, q="kebakaran", category="daerah")
+    assert chosen["total"] == 2
+    assert {item["value"]: item["count"] for item in chosen["facets"]["category"]} == {
+        "daerah": 2,
+        "nasional": 3,
+        "metro": 1,
+    }
+    assert {item["value"]: item["count"] for item in chosen["facets"]["source"]} == {"Kabar Riau": 2}
+
+
+def test_several_outlets_at_once(service):
+    answer = search(service, q="kebakaran", source=["Kabar Riau", "kota kita"])
+    assert answer["total"] == 3
+    assert {hit["source"] for hit in answer["results"]} == {"Kabar Riau", "Kota Kita"}
+    chosen = {item["value"]: item["selected"] for item in answer["facets"]["source"]}
+    assert chosen == {"Warta Nasional": False, "Kabar Riau": True, "Kota Kita": True}
+    warta = next(item for item in answer["facets"]["source"] if item["value"] == "Warta Nasional")
+    assert warta["toggle"] == "?q=kebakaran&source=Kabar+Riau&source=Kota+Kita&source=Warta+Nasional"
+    riau = next(item for item in answer["facets"]["source"] if item["value"] == "Kabar Riau")
+    assert riau["toggle"] == "?q=kebakaran&source=Kota+Kita"
+
+
+def test_an_empty_query_browses_the_newest_articles_with_facets(service):
+    answer = search(service, per_page=3)
+    assert answer["total"] == 17
+    assert [hit["published"] for hit in answer["results"]] == [
+        "2019-10-02T11:00:00+07:00",
+        "2019-09-20T09:00:00+07:00",
+        "2019-09-18T15:20:00+07:00",
+    ]
+    assert {item["value"]: item["count"] for item in answer["facets"]["date"]} == {
+        "2018": 2,
+        "2019": 14,
+        "none": 1,
+    }
+    assert len(answer["facets"]["source"]) == 7 and len(answer["facets"]["category"]) == 8
+    assert all(hit["snippet"] and hit["score"] is None for hit in answer["results"])
+    by_outlet = search(service, source="Bola Kita", sort="oldest")
+    assert titles(by_outlet) == [
+        "Timnas Indonesia Kalah dari Malaysia di Kualifikasi Piala Dunia",
+        "Pelatih Timnas Janji Evaluasi Lini Belakang",
+    ]
 
 
 def test_sort_by_date(service):

@@ -36,7 +36,7 @@ def client(index_dir: Path):
 
 
 def page(client, **params) -> BeautifulSoup:
-    response = client.get("/search?" + urlencode(params))
+    response = client.get("/search?" + urlencode(params, doseq=True))
     assert response.status_code == 200
     return BeautifulSoup(response.data, "lxml")
 
@@ -71,7 +71,7 @@ def test_results_page_follows_the_html_contract(client):
     items = soup.select("#facet-date li.facet-item")
     assert [item.select_one(".label").text for item in items] == ["2019"]
     assert len(soup.select("#facet-date .bar")) == len(items)
-    assert {a.select_one(".label").text for a in soup.select("#facet-source li.facet-item a")} == {
+    assert {a.select_one(".label").text for a in soup.select("#facet-source li.facet-item label")} == {
         "Warta Nasional",
         "Kabar Riau",
     }
@@ -100,8 +100,10 @@ def test_every_page_links_its_json_twin_with_the_same_answer(client):
     answer = api.get_json()
     assert (answer["query"], answer["page"], answer["per_page"], answer["total"]) == ("kebakaran", 2, 2, 6)
     assert [hit["title"] for hit in answer["results"]] == [a.text for a in soup.select(".result-title a")]
-    assert set(answer["results"][0]) == {"id", "title", "url", "source", "published", "snippet", "score"}
-    assert {"date", "source"} <= set(answer["facets"])
+    assert set(answer["results"][0]) == {
+        "id", "title", "title_html", "url", "source", "published", "snippet", "score"
+    }  # fmt: skip
+    assert {"date", "source", "category"} <= set(answer["facets"])
     assert {"value", "label", "count", "selected", "toggle"} <= set(answer["facets"]["date"][0])
     assert answer["took_ms"] >= 0
     assert soup.select_one("nav.pager a[rel=prev]")
@@ -114,10 +116,45 @@ def test_misspelt_query_links_the_corrected_one(client):
 
 
 def test_empty_states(client):
-    assert page(client).select_one(".intro")
     nothing = page(client, q="zxqv")
     assert not nothing.select("article.result")
     assert "Tidak ada berita" in nothing.select_one(".empty").text
+    assert not nothing.select(".facets, .facet h2, .filters-button")  # no empty TANGGAL/MEDIA headings
+
+
+def test_home_page_browses_the_newest_articles_with_every_facet(client):
+    home = page(client)
+    assert home.select_one(".intro")
+    dates = [time["datetime"] for time in home.select("article.result time.result-date")]
+    assert dates[:2] == ["2019-10-02T11:00:00+07:00", "2019-09-20T09:00:00+07:00"]
+    assert home.select_one(".result-count").text.startswith("Berita terbaru: 17 artikel")
+    assert {section["id"] for section in home.select(".facets section")} == {
+        "facet-date", "facet-source", "facet-category"
+    }  # fmt: skip
+    by_category = page(client, category="OLAHRAGA")
+    assert len(by_category.select("article.result")) == 2
+    assert not by_category.select_one(".intro")
+    assert [chip.text for chip in by_category.select(".active-filters .chip")] == ["Olahraga ×"]
+
+
+def test_sort_is_offered_once_and_date_chips_read_like_the_facets(client):
+    soup = page(client, q="kebakaran", **{"from": "2019-09-16", "to": "2019-10-02"}, sort="newest")
+    assert not soup.select('form[role="search"] select[name="sort"]')
+    assert soup.select_one('form[role="search"] input[type="hidden"][name="sort"]')["value"] == "newest"
+    assert len(soup.select("nav.sort-links")) == 1
+    assert [chip.text for chip in soup.select(".active-filters .chip")] == ["16 Sep 2019 – 2 Okt 2019 ×"]
+
+
+def test_outlets_are_chosen_with_checkboxes_several_at_once(client):
+    soup = page(client, q="kebakaran")
+    form = soup.select_one("#facet-source form")
+    assert form.select_one('input[type="hidden"][name="q"]')["value"] == "kebakaran"
+    boxes = form.select('input[type="checkbox"][name="source"]')
+    assert {box["value"] for box in boxes} == {"Warta Nasional", "Kabar Riau", "Kota Kita"}
+    chosen = page(client, q="kebakaran", source=["Kabar Riau", "Kota Kita"])
+    assert {tag.text for tag in chosen.select("span.result-source")} == {"Kabar Riau", "Kota Kita"}
+    checked = chosen.select('#facet-source input[type="checkbox"][checked]')
+    assert {box["value"] for box in checked} == {"Kabar Riau", "Kota Kita"}
 
 
 @pytest.mark.parametrize(

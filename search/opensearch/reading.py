@@ -11,7 +11,7 @@ from whoosh.query import Query
 from search import facets
 from search.backend import StoredHit
 from search.opensearch.cluster import TERMS_FIELD, ClusterAddress, answering
-from search.opensearch.dsl import compile_query, date_choice, filters, source_choice
+from search.opensearch.dsl import compile_query, date_choice, filters, term_choices
 from search.opensearch.layout import check_meta, physical_index, read_meta
 from search.request import SearchRequest
 from search.schema import make_schema
@@ -119,33 +119,41 @@ class ClusterBackend:
         return near
 
     def facet_counts(self, query: Query, request: SearchRequest) -> facets.FacetCounts:
+        """One request: each facet's aggregation filters by every choice but its own."""
         scope, granularity = facets.date_scope(request.date)
-        chosen_date, chosen_source = date_choice(request.date), source_choice(request.source)
+        chosen_date = date_choice(request.date)
+        terms = {
+            name: {
+                "filter": {"bool": {"filter": [chosen_date, *term_choices(request, leaving_out=name)]}},
+                "aggs": {"b": {"terms": {"field": name, "size": MAX_BUCKETS}}},
+            }
+            for name in facets.TERM_FACETS
+        }
         body = {
             "size": 0,
             "track_total_hits": False,
             "query": {"bool": {"must": [compile_query(query, self.schema)], "filter": filters(request)}},
             "aggs": {
                 "dates": {
-                    "filter": {"bool": {"filter": [chosen_source, date_choice(scope or None)]}},
+                    "filter": {"bool": {"filter": [*term_choices(request), date_choice(scope or None)]}},
                     "aggs": {"b": {"terms": {"field": GRANULARITY_FIELD[granularity], "size": MAX_BUCKETS}}},
                 },
-                "sources": {
-                    "filter": chosen_date,
-                    "aggs": {"b": {"terms": {"field": "source", "size": MAX_BUCKETS}}},
-                },
-                "total": {"filter": {"bool": {"filter": [chosen_date, chosen_source]}}},
+                **terms,
+                "total": {"filter": {"bool": {"filter": [chosen_date, *term_choices(request)]}}},
             },
         }
         aggs = self._search(body)["aggregations"]
         return facets.FacetCounts(
             date=_buckets(aggs["dates"]["b"]),
-            source={key: count for key, count in _buckets(aggs["sources"]["b"]).items() if key},
+            terms={
+                name: {key: count for key, count in _buckets(aggs[name]["b"]).items() if key}
+                for name in facets.TERM_FACETS
+            },
             total=aggs["total"]["doc_count"],
         )
 
     def hits(self, query: Query, request: SearchRequest, counts: facets.FacetCounts) -> list[StoredHit]:
-        choices = [date_choice(request.date), source_choice(request.source)]
+        choices = [date_choice(request.date), *term_choices(request)]
         body: dict = {
             "from": (request.page - 1) * request.per_page,
             "size": request.per_page,
