@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -216,6 +219,22 @@ def test_server_runs_without_debug_mode(index_dir):
         assert status == 404
         status, body = fetch(url + "/api/search?page=-1")
         assert status == 400 and "Traceback" not in body.decode()
+
+
+def test_a_busy_port_says_how_to_pick_another(index_dir):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        done = subprocess.run(
+            [sys.executable, "-m", "web", "--index", str(index_dir), "--port", port],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 1
+    assert f"Port {port} is in use" in done.stderr and f"cannot serve on 127.0.0.1:{port}" in done.stderr
+    assert "make run PORT=" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_server_keeps_answering_through_rebuilds_and_then_serves_the_new_index(tmp_path):

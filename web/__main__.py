@@ -25,7 +25,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=5000, help="port to listen on; 0 picks a free one")
     args = parser.parse_args(argv)
 
-    server = make_server(args.host, args.port, create_app({"INDEX": args.index}), threaded=True)
+    app = create_app({"INDEX": args.index})
+    try:
+        server = make_server(args.host, args.port, app, threaded=True)
+    except SystemExit:  # werkzeug printed why it cannot listen (a port in use, mostly) and exits
+        parser.exit(
+            1,
+            f"cannot serve on {args.host}:{args.port}: pick another port with --port "
+            f"(`make run PORT=8000`), or 0 for any free port\n",
+        )
     print(f"Serving on http://{args.host}:{server.server_port}", flush=True)
     try:
         server.serve_forever()

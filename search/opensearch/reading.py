@@ -174,10 +174,17 @@ class ClusterBackend:
             "size": 0,
             "track_total_hits": True,
             "aggs": {
-                "per_source": {"terms": {"field": "source", "size": MAX_BUCKETS, "missing": "none"}},
+                **{
+                    f"per_{name}": {"terms": {"field": name, "size": MAX_BUCKETS, "missing": "none"}}
+                    for name in facets.TERM_FACETS
+                },
                 "undated": {"filter": {"term": {"day": facets.UNDATED}}},
-                "first": {"min": {"field": "published"}},
-                "last": {"max": {"field": "published"}},
+                **{
+                    end: {
+                        "top_hits": {"size": 1, "sort": [{"published": order}], "_source": ["published_iso"]}
+                    }
+                    for end, order in (("first", "asc"), ("last", "desc"))
+                },
             },
         }
         answer = self._search(body)
@@ -190,9 +197,14 @@ class ClusterBackend:
             "generation": self.index,
             "articles": answer["hits"]["total"]["value"],
             "per_source": _buckets(aggs["per_source"]),
+            "per_category": _buckets(aggs["per_category"]),
             "without_date": aggs["undated"]["doc_count"],
-            "first_published": aggs["first"].get("value_as_string"),
-            "last_published": aggs["last"].get("value_as_string"),
+            **{
+                f"{end}_published": next(
+                    (hit["_source"]["published_iso"] for hit in aggs[end]["hits"]["hits"]), None
+                )
+                for end in ("first", "last")
+            },
             "size_bytes": store["_all"]["primaries"]["store"]["size_in_bytes"],
             "schema_version": meta.get("schema_version"),
             "analyzer_version": meta.get("analyzer_version"),
