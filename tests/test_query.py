@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from search import snippets
 from search.backend import open_location
 from search.query import (
     COMMON_WORDS_NOTE,
@@ -19,6 +20,7 @@ from search.query import (
     SearchService,
 )
 from search.request import MAX_QUERY_CHARS, InvalidRequest, SearchRequest
+from search.schema import make_schema
 from search.store import IndexMissingError
 from search.writing import build_index
 from tests.conftest import ENGINES, IndexLocations
@@ -309,6 +311,16 @@ def test_paging(service):
     assert not set(titles(first)) & set(titles(second))
     beyond = search(service, q="kebakaran", per_page=2, page=50)
     assert beyond["results"] == [] and beyond["total"] == 6
+
+
+@pytest.mark.parametrize(
+    ("body", "terms"),
+    [(", Jumat (20/9/2019) warga memadamkan api di hutan.", set()),
+     ("Kabut asap tebal sekali" + " kata" * 60 + ". , Jumat kebakaran meluas" + " lagi" * 60, {"bakar"})],
+)  # fmt: skip
+def test_a_snippet_never_starts_on_punctuation(body, terms):
+    snippet = snippets.marked_snippet(body, terms, make_schema()["body"].analyzer)
+    assert re.match(r"\w|<mark>", snippet), snippet
 
 
 def test_text_from_articles_is_escaped_in_titles_and_snippets(service):
