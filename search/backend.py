@@ -39,6 +39,10 @@ class SearchBackend(Vocabulary, Protocol):
         """Every outlet in the index, as spelt there."""
         ...
 
+    def newest_published(self) -> str | None:
+        """The stored publication time of the newest dated article ("2019-09-30T23:10:00+07:00")."""
+        ...
+
     def facet_counts(self, query: Query, request: SearchRequest) -> FacetCounts:
         """Date and outlet counts over every match of `query` under the request's filters and choices."""
         ...

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 UNDATED = "none"  # the date facet value of an article without a usable date; also what the index stores
 UNDATED_LABEL = "tanpa tanggal"
@@ -223,3 +223,58 @@ def category_label(key: str) -> str:
 
 
 TERM_LABELS: dict[str, Callable[[str], str]] = {"source": str, "category": category_label}
+
+
+# Quick date ranges beside the histogram, counted back from the newest article's day (an archive is not
+# always fresh): (label, days before that day, or None for the start of its year). Filters work on whole
+# days, so "24 jam terakhir" is the newest article's day and the day before.
+QUICK_RANGES = (("24 jam terakhir", 1), ("7 hari terakhir", 6), ("30 hari terakhir", 29), ("tahun ini", None))
+
+
+def quick_date_ranges(
+    newest_published: str | None,
+    chosen: tuple[date | None, date | None],
+    toggle: Callable[[date | None, date | None], str],
+) -> list[dict]:
+    """Each quick range as {"label", "from", "to", "selected", "toggle"}; choosing it again clears it."""
+    if not newest_published:
+        return []
+    newest = date.fromisoformat(newest_published[:DAY])
+    items = []
+    for label, days_back in QUICK_RANGES:
+        start = (
+            newest - timedelta(days=days_back) if days_back is not None else newest.replace(month=1, day=1)
+        )
+        selected = chosen == (start, newest)
+        items.append(
+            {
+                "label": label,
+                "from": start.isoformat(),
+                "to": newest.isoformat(),
+                "selected": selected,
+                "toggle": toggle(None, None) if selected else toggle(start, newest),
+            }
+        )
+    return items
+
+
+RECENT = timedelta(days=7)  # newer results also show how long ago they were published
+
+
+def time_ago(published: str | None, now: datetime) -> str | None:
+    """ "3 jam lalu" for an article published three hours before `now` (an aware datetime); None for an
+    article without a time and offset, from the future, or older than RECENT."""
+    try:
+        when = datetime.fromisoformat(published or "")
+    except ValueError:
+        return None
+    if when.tzinfo is None or not timedelta(0) <= now - when < RECENT:
+        return None
+    minutes = int((now - when).total_seconds() // 60)
+    if minutes < 1:
+        return "baru saja"
+    if minutes < 60:
+        return f"{minutes} menit lalu"
+    if minutes < 24 * 60:
+        return f"{minutes // 60} jam lalu"
+    return f"{minutes // (24 * 60)} hari lalu"

@@ -187,6 +187,11 @@ class Engine:
             },
         }
         response.date_trail = facets.date_trail(request.date, lambda v: request.query_string(date=v))
+        response.date_ranges = facets.quick_date_ranges(
+            self.backend.newest_published(),
+            (request.date_from, request.date_to),
+            lambda start, end: request.query_string(date_from=start, date_to=end),
+        )
         if counts.total > (request.page - 1) * request.per_page:
             response.results = self._hits(query, request, counts)
         if request.q and strict_total < SUGGEST_BELOW:

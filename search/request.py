@@ -169,6 +169,7 @@ class SearchResponse:
         default_factory=lambda: {"date": [], **{name: [] for name in facets.TERM_FACETS}}
     )
     date_trail: list[dict] = field(default_factory=list)
+    date_ranges: list[dict] = field(default_factory=list)
     suggestion: dict | None = None
     note: str | None = None
     took_ms: float = 0.0
@@ -186,6 +187,7 @@ class SearchResponse:
             "results": [hit.to_json() for hit in self.results],
             "facets": self.facets,
             "date_trail": self.date_trail,
+            "date_ranges": self.date_ranges,
             "suggestion": self.suggestion,
             "note": self.note,
             "took_ms": self.took_ms,

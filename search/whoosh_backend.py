@@ -46,6 +46,13 @@ def _column_values(reader, fieldname: str, missing: str) -> list[str]:
     return [column[docnum] or missing for docnum in range(reader.doc_count_all())]
 
 
+def _newest_published(searcher: Searcher, day_of: list[str]) -> str | None:
+    reader = searcher.reader()
+    published = reader.column_reader("published", translate=True) if reader.doc_count() else None
+    dated = [(published[doc], doc) for doc in reader.all_doc_ids() if day_of[doc] != facets.UNDATED]
+    return searcher.stored_fields(max(dated)[1]).get("published_iso") if dated else None
+
+
 class WhooshBackend:
     """Answers for one opened generation; safe to share between threads."""
 
@@ -65,6 +72,7 @@ class WhooshBackend:
             self._term_of = {
                 name: _column_values(reader, name, "").__getitem__ for name in facets.TERM_FACETS
             }
+            self._newest = _newest_published(searcher, self._day_of)
         self._spelled = self.schema["body"].spelling_fieldname("body")  # where the unstemmed words are
 
     @contextmanager
@@ -93,6 +101,9 @@ class WhooshBackend:
 
     def sources(self) -> list[str]:
         return self._sources
+
+    def newest_published(self) -> str | None:
+        return self._newest
 
     def doc_count(self) -> int:
         return self._doc_count

@@ -121,7 +121,12 @@ def test_home_page_lists_the_newest_articles_beside_the_facets(
     assert page.locator("article.result").count() == 10
     facets, intro = page.locator("aside.facets").bounding_box(), page.locator(".intro").bounding_box()
     assert facets["x"] + facets["width"] <= intro["x"]  # the left column holds the facets
+    page.screenshot(path=str(tmp_path / "home-desktop.png"), full_page=True)
     page.locator("#facet-category a").first.click()
     page.wait_for_load_state()
     assert page.locator(".active-filters .chip").count() == 1
-    page.screenshot(path=str(tmp_path / "home-desktop.png"), full_page=True)
+    page.click("text=30 hari terakhir")
+    page.wait_for_load_state()
+    assert page.locator(".quick-ranges .chip.selected").inner_text() == "30 hari terakhir"
+    assert page.locator(".active-filters .chip").count() == 2
+    page.screenshot(path=str(tmp_path / "home-category-30-days.png"), full_page=True)

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from search import snippets
+from search import facets, snippets
 from search.backend import open_location
 from search.query import (
     COMMON_WORDS_NOTE,
@@ -249,6 +250,41 @@ def test_date_facet_counts_all_matches_and_drills_down_and_back_up(service):
     assert chosen[0]["toggle"] == "?q=pemerintah&date=2019-09"  # choosing it again goes back up
     assert [step["label"] for step in day["date_trail"]] == ["Semua tanggal", "2019", "September 2019"]
     json.dumps(day)  # every facet value is JSON-ready
+
+
+def test_quick_date_ranges_count_back_from_the_newest_article(service):
+    answer = search(service, q="kebakaran")
+    assert [(item["label"], item["from"], item["to"]) for item in answer["date_ranges"]] == [
+        ("24 jam terakhir", "2019-10-01", "2019-10-02"),
+        ("7 hari terakhir", "2019-09-26", "2019-10-02"),
+        ("30 hari terakhir", "2019-09-03", "2019-10-02"),
+        ("tahun ini", "2019-01-01", "2019-10-02"),
+    ]
+    week = answer["date_ranges"][1]["toggle"]
+    assert week == "?q=kebakaran&from=2019-09-26&to=2019-10-02"
+    chosen = search(service, q="kebakaran", **{"from": "2019-09-26", "to": "2019-10-02"})
+    assert titles(chosen) == ["Pemerintah Tambah Anggaran Pemadaman Kebakaran Hutan"]
+    assert [item["selected"] for item in chosen["date_ranges"]] == [False, True, False, False]
+    assert chosen["date_ranges"][1]["toggle"] == "?q=kebakaran"
+
+
+@pytest.mark.parametrize(
+    ("published", "shown"),
+    [
+        ("2019-10-02T11:00:00+07:00", "baru saja"),
+        ("2019-10-02T10:15:00+07:00", "45 menit lalu"),
+        ("2019-10-02T03:00:00+00:00", "1 jam lalu"),
+        ("2019-10-02T08:00:00+07:00", "3 jam lalu"),
+        ("2019-09-29T11:00:00+07:00", "3 hari lalu"),
+        ("2019-09-20T11:00:00+07:00", None),
+        ("2019-10-02", None),
+        ("2019-10-03T11:00:00+07:00", None),
+        (None, None),
+    ],
+)
+def test_recent_results_say_how_long_ago(published, shown):
+    now = datetime(2019, 10, 2, 4, 0, 30, tzinfo=UTC)  # 11:00:30 WIB
+    assert facets.time_ago(published, now) == shown
 
 
 def test_undated_articles_have_their_own_facet_value(service):

@@ -12,6 +12,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -140,7 +141,22 @@ def test_home_page_browses_the_newest_articles_with_every_facet(client):
     assert [chip.text for chip in by_category.select(".active-filters .chip")] == ["Olahraga ×"]
 
 
+def test_a_recent_result_says_how_long_ago_it_was_published(tmp_path):
+    three_hours_ago = datetime.now(UTC) - timedelta(hours=3, minutes=5)
+    article = {
+        "title": "Gempa Kecil Terasa di Bandung",
+        "content": "Gempa kecil terasa di Bandung pagi ini; tidak ada kerusakan.",
+        "url": "https://kabar.example/gempa-bandung",
+        "published": three_hours_ago.astimezone(timezone(timedelta(hours=7))).isoformat(timespec="seconds"),
+    }
+    (tmp_path / "recent.jsonl").write_text(json.dumps(article), encoding="utf-8")
+    build_index(tmp_path / "ix", [tmp_path / "recent.jsonl"])
+    recent = create_app({"INDEX": str(tmp_path / "ix")}).test_client()
+    assert page(recent, q="gempa").select_one("article.result .result-ago").text == "· 3 jam lalu"
+
+
 def test_sort_is_offered_once_and_date_chips_read_like_the_facets(client):
+    assert not page(client, q="kebakaran").select(".result-ago")  # 2019 is not recent
     soup = page(client, q="kebakaran", **{"from": "2019-09-16", "to": "2019-10-02"}, sort="newest")
     assert not soup.select('form[role="search"] select[name="sort"]')
     assert soup.select_one('form[role="search"] input[type="hidden"][name="sort"]')["value"] == "newest"

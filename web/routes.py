@@ -7,12 +7,13 @@ person; nothing reaches the user as a trace.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from search.facets import date_label, long_date
+from search.facets import date_label, long_date, time_ago
 from search.query import SearchService
 from search.request import (
     MAX_QUERY_CHARS,
@@ -52,6 +53,12 @@ def seconds(milliseconds: float) -> str:
 @bp.app_template_filter("tanggal")
 def indonesian_date(day: str) -> str:
     return long_date(day)
+
+
+@bp.app_template_filter("lalu")
+def ago(published: str | None) -> str | None:
+    """ "3 jam lalu" for a result published in the last week, else None."""
+    return time_ago(published, datetime.now(UTC))
 
 
 @bp.app_template_filter("label_tanggal")

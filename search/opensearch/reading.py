@@ -64,6 +64,14 @@ class ClusterBackend:
             self._doc_count = int(client.count(index=index)["count"])
         outlets = {"size": 0, "aggs": {"o": {"terms": {"field": "source", "size": MAX_BUCKETS}}}}
         self._sources = sorted(_buckets(self._search(outlets)["aggregations"]["o"]))
+        newest = {
+            "size": 1,
+            "_source": ["published_iso"],
+            "query": {"exists": {"field": "published"}},
+            "sort": [{"published": "desc"}],
+        }
+        hits = self._search(newest)["hits"]["hits"]
+        self._newest = hits[0]["_source"].get("published_iso") if hits else None
 
     def _search(self, body: dict) -> dict:
         with answering(self.address):
@@ -77,6 +85,9 @@ class ClusterBackend:
 
     def sources(self) -> list[str]:
         return self._sources
+
+    def newest_published(self) -> str | None:
+        return self._newest
 
     def doc_count(self) -> int:
         return self._doc_count
