@@ -147,6 +147,11 @@ class Hit:
     title_html: str
     score: float | None
 
+    @property
+    def web_url(self) -> str | None:
+        """The URL when it is a web address: a "javascript:" URL in the data must never become a link."""
+        return self.url if self.url and self.url.lower().startswith(("http://", "https://")) else None
+
     def to_json(self) -> dict:
         return {
             "id": self.id,

@@ -92,6 +92,11 @@ def test_several_outlets_are_chosen_with_checkboxes(page, live_server: str, tmp_
     assert len(shown) == 2
     assert sorted(page.locator(".active-filters .chip").all_inner_texts()) == sorted(f"{c} ×" for c in chosen)
     page.screenshot(path=str(tmp_path / "outlets-desktop.png"), full_page=True)
+    feed_href = page.locator("a.feed-link").get_attribute("href")
+    assert page.locator('head link[type="application/atom+xml"]').get_attribute("href") == feed_href
+    feed = page.request.get(live_server + feed_href)
+    assert feed.ok and feed.headers["content-type"].startswith("application/atom+xml")
+    assert {f"<name>{outlet}</name>" in feed.text() for outlet in chosen} == {True}
 
 
 def test_on_a_phone_the_facets_open_from_a_filter_button_above_the_results(

@@ -15,7 +15,9 @@ import urllib.request
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlencode
+from xml.etree import ElementTree
 
+import feedparser
 import pytest
 from bs4 import BeautifulSoup
 from conftest import serving
@@ -111,6 +113,47 @@ def test_every_page_links_its_json_twin_with_the_same_answer(client):
     assert {"value", "label", "count", "selected", "toggle"} <= set(answer["facets"]["date"][0])
     assert answer["took_ms"] >= 0
     assert soup.select_one("nav.pager a[rel=prev]")
+
+
+def test_every_results_page_links_an_atom_feed_of_its_newest_matches(client):
+    soup = page(client, q="kebakaran", source="Warta Nasional", page=2)
+    link = soup.select_one('head link[rel="alternate"][type="application/atom+xml"]')
+    assert link["href"] == "/search.atom?q=kebakaran&source=Warta+Nasional"
+    answer = client.get(link["href"])
+    assert answer.status_code == 200 and answer.mimetype == "application/atom+xml"
+    feed = feedparser.parse(answer.data)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    assert feed.feed.title == "Cari Berita: kebakaran"
+    assert feed.feed.links[0]["href"] == (
+        "http://localhost/search.atom?q=kebakaran&source=Warta+Nasional&sort=newest&per_page=20"
+    )
+    assert [entry.title for entry in feed.entries] == [
+        "Pemerintah Tambah Anggaran Pemadaman Kebakaran Hutan",
+        "Ratusan Hektare Hutan Kalimantan Terbakar",
+        "Asap Kebakaran Hutan, Sekolah di Pekanbaru Diliburkan",
+    ]
+    newest = feed.entries[0]
+    assert newest.link.startswith("https://") and newest.id == newest.link
+    assert newest.published == "2019-10-02T11:00:00+07:00" and newest.author == "Warta Nasional"
+    assert "kebakaran hutan" in newest.summary  # readers drop <mark>; the feed itself carries it, escaped
+    assert b"&lt;mark&gt;kebakaran&lt;/mark&gt;" in answer.data
+    assert feed.feed.updated == newest.updated
+
+
+def test_the_site_describes_itself_as_a_search_engine_for_the_address_bar(client):
+    assert page(client).select_one('head link[rel="search"]')["href"] == "/opensearch.xml"
+    answer = client.get("/opensearch.xml")
+    assert answer.mimetype == "application/opensearchdescription+xml"
+    root = ElementTree.fromstring(answer.data)
+    spec = "{http://a9.com/-/spec/opensearch/1.1/}"
+    assert root.tag == f"{spec}OpenSearchDescription"
+    assert root.find(f"{spec}ShortName").text == "Cari Berita"
+    templates = {url.get("type"): url.get("template") for url in root.findall(f"{spec}Url")}
+    assert templates["text/html"] == "http://localhost/search?q={searchTerms}"
+    assert templates["application/atom+xml"] == "http://localhost/search.atom?q={searchTerms}"
+    searched = client.get(templates["text/html"].replace("{searchTerms}", "kebakaran"))
+    assert searched.status_code == 200 and b"article" in searched.data
 
 
 def test_misspelt_query_links_the_corrected_one(client):

@@ -24,8 +24,10 @@ from search.request import (
     clean_query,
 )
 from search.store import IndexVersionError, SearchIndexError
+from web.feeds import atom_feed, opensearch_description
 
 bp = Blueprint("search", __name__)
+FEED_ENTRIES = 20
 
 
 def _service() -> SearchService:
@@ -67,12 +69,6 @@ def date_choice_label(value: str) -> str:
     return date_label(value)
 
 
-@bp.app_template_filter("web_link")
-def is_web_link(url: str | None) -> bool:
-    """Only http(s) article URLs become links: a "javascript:" URL in the data must not run when clicked."""
-    return bool(url) and url.lower().startswith(("http://", "https://"))
-
-
 @bp.after_app_request
 def security_headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", current_app.config["CONTENT_SECURITY_POLICY"])
@@ -94,6 +90,31 @@ def search_page():
     except SearchIndexError as error:
         return _page(search_request, error=_index_message(error)), 503
     return _page(search_request, response=response)
+
+
+@bp.get("/search.atom")
+def search_feed():
+    """The newest matches of a search as an Atom feed (a filter's parameters apply; the page is the first)."""
+    params = request.args.copy()
+    params["sort"], params["page"] = "newest", "1"
+    params.setdefault("per_page", str(FEED_ENTRIES))
+    try:
+        response = _service().search(SearchRequest.from_params(params))
+    except InvalidRequest as error:
+        return Response(str(error), 400, mimetype="text/plain")
+    except SearchIndexError as error:
+        return Response(_index_message(error), 503, mimetype="text/plain")
+    query = "?" + urlencode(response.request.to_params())
+    root = request.url_root
+    feed = atom_feed(response, f"{root}search.atom{query}", f"{root}search{query}", root)
+    return Response(feed, mimetype="application/atom+xml")
+
+
+@bp.get("/opensearch.xml")
+def opensearch():
+    return Response(
+        opensearch_description(request.url_root), mimetype="application/opensearchdescription+xml"
+    )
 
 
 @bp.get("/api/search")
@@ -119,6 +140,7 @@ def _page(search_request: SearchRequest, response: SearchResponse | None = None,
         sorts=SORTS,
         examples=current_app.config["EXAMPLE_QUERIES"],
         api_url="/api/search?" + urlencode(params),
+        feed_url="/search.atom?" + urlencode([(name, value) for name, value in params if name != "page"]),
         page_links=_page_links(response) if response else [],
     )
 
