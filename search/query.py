@@ -36,6 +36,9 @@ EXCLUSIONS_ONLY_NOTE = (
     "misalnya: banjir -jakarta."
 )
 FACET_CACHE_SIZE = 128
+COMPLETIONS = 8  # suggestions offered as a reader types
+COMPLETION_CACHE_SIZE = 4096
+MIN_COMPLETION_PREFIX = 2  # letters typed before completions are looked up
 SUGGEST_BELOW = 5  # look for a correction only when the query finds fewer articles than this
 
 
@@ -93,6 +96,7 @@ class Engine:
         self._corrector = Corrector(backend)
         self._lock = threading.Lock()
         self._facet_cache: OrderedDict[tuple, facets.FacetCounts] = OrderedDict()
+        self._completion_cache: dict[str, list[str]] = {}
 
     def close(self) -> None:
         self.backend.close()
@@ -140,6 +144,32 @@ class Engine:
             while len(self._facet_cache) > FACET_CACHE_SIZE:
                 self._facet_cache.popitem(last=False)
         return counts
+
+    def complete(self, text: str) -> list[str]:
+        """Queries that complete what a reader is typing, from the index's titles: the last two words as
+        the start of a title phrase ("kebakaran hu" -> "kebakaran hutan"), then the last word as the start
+        of a title word ("keba" -> "kebakaran"), the words before kept as typed."""
+        words = re.findall(r"[\w-]+", text.lower())
+        if not words or len(words[-1]) < MIN_COMPLETION_PREFIX:
+            return []
+        key = " ".join(words)
+        cached = self._completion_cache.get(key)
+        if cached is not None:
+            return cached
+        found: list[str] = []
+        if len(words) >= 2:
+            head = " ".join(words[:-2])
+            found += [
+                f"{head} {phrase}".strip()
+                for phrase, _ in self.backend.completions(" ".join(words[-2:]), COMPLETIONS)
+            ]
+        head = " ".join(words[:-1])
+        found += [f"{head} {word}".strip() for word, _ in self.backend.completions(words[-1], COMPLETIONS)]
+        completions = list(dict.fromkeys(found))[:COMPLETIONS]
+        if len(self._completion_cache) >= COMPLETION_CACHE_SIZE:
+            self._completion_cache.clear()
+        self._completion_cache[key] = completions
+        return completions
 
     def search(self, request: SearchRequest) -> SearchResponse:
         """The answer to `request`; without a query, the newest articles (browsing by the facets alone)."""
@@ -253,3 +283,6 @@ class SearchService:
 
     def search(self, request: SearchRequest) -> SearchResponse:
         return self.engine().search(request)
+
+    def complete(self, text: str) -> list[str]:
+        return self.engine().complete(text)

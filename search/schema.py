@@ -7,16 +7,20 @@ Field names and facet value formats are a contract with the query side:
     published_iso  -- the article's own ISO 8601 text ("2019-09-10T21:48:00+07:00" or "2019-09-10"), stored
     year "2019", month "2019-09", day "2019-09-10"     -- date facets; "none" for an article without a date
     url_key                                            -- the normalised URL, so a re-crawled URL replaces
+    title_words    -- the title's words as written (lowercased, no stop words) and its two-word phrases,
+                      for completions as a reader types ("keba" -> "kebakaran", "kebakaran hutan")
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from itertools import pairwise
 
 from whoosh.analysis import Analyzer
-from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
-from search.analysis import ANALYZER_VERSION, text_field
+from search.analysis import ANALYZER_VERSION, indonesian_analyzer, text_field
 from search.article import Article, normalise_url
 from search.facets import UNDATED, category_key
 
@@ -53,7 +57,25 @@ def make_schema(analyzer: Analyzer | None = None) -> Schema:
         year=facet,
         month=facet,
         day=facet,
+        title_words=KEYWORD(commas=True, scorable=False),
     )
+
+
+def title_words(title: str) -> list[str]:
+    """The words of `title` as a reader writes them, and each two neighbouring words (only a space between
+    them, no stop word): "Kebakaran Hutan di Riau" -> ["hutan", "kebakaran", "kebakaran hutan", "riau"]."""
+    surfaces: dict[int, tuple[str, int, int]] = {}
+    for token in indonesian_analyzer()(title, positions=True, chars=True, mode="index"):
+        known = surfaces.get(token.pos)
+        if known is None or len(token.text) > len(known[0]):  # a surface form is never shorter than its stem
+            surfaces[token.pos] = (token.text, token.startchar, token.endchar)
+    words = [surface for surface in surfaces.values() if re.search(r"[^\W\d_]", surface[0])]
+    phrases = {
+        f"{first} {second}"
+        for (first, _, end), (second, start, _) in pairwise(words)
+        if title[end:start].isspace()
+    }
+    return sorted({word for word, _, _ in words} | phrases)
 
 
 def parse_published(published: str | None) -> datetime | None:
@@ -83,6 +105,7 @@ def article_document(article: Article) -> dict:
         "year": year,
         "month": month,
         "day": day,
+        "title_words": ",".join(title_words(article.title)),
     }
     if article.url:
         doc["url"] = article.url

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -104,6 +105,15 @@ class WhooshBackend:
 
     def newest_published(self) -> str | None:
         return self._newest
+
+    def completions(self, prefix: str, limit: int) -> list[tuple[str, int]]:
+        with self._searcher() as searcher:
+            reader = searcher.reader()
+            found = (
+                (word.decode("utf-8"), reader.doc_frequency("title_words", word))
+                for word in reader.expand_prefix("title_words", prefix)
+            )
+            return heapq.nsmallest(limit, found, key=lambda item: (-item[1], item[0]))
 
     def doc_count(self) -> int:
         return self._doc_count

@@ -135,3 +135,21 @@ def test_home_page_lists_the_newest_articles_beside_the_facets(
     assert page.locator(".quick-ranges .chip.selected").inner_text() == "30 hari terakhir"
     assert page.locator(".active-filters .chip").count() == 2
     page.screenshot(path=str(tmp_path / "home-category-30-days.png"), full_page=True)
+
+
+def test_completions_appear_as_you_type_and_the_form_works_without_javascript(
+    page, live_server: str, tmp_path: Path
+) -> None:
+    page.goto(live_server + "/")
+    page.locator("input[name=q]").press_sequentially("kebak", delay=30)
+    page.wait_for_function("document.querySelectorAll('#suggestions option').length > 0")
+    options = page.eval_on_selector_all("#suggestions option", "els => els.map(e => e.value)")
+    assert options and all(option.startswith("kebak") for option in options)
+    page.screenshot(path=str(tmp_path / "suggest-desktop.png"))
+
+    without_script = page.context.browser.new_page(java_script_enabled=False)
+    without_script.goto(live_server + "/")
+    without_script.fill("input[name=q]", "kebakaran")
+    without_script.press("input[name=q]", "Enter")
+    without_script.wait_for_selector("article.result")
+    assert without_script.locator("article.result").count() >= 1

@@ -216,6 +216,23 @@ def test_an_empty_query_browses_the_newest_articles_with_facets(service):
     ]
 
 
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("keba", ["kebakaran", "kebakaran hutan"]),
+        ("KEBAKARAN HU", ["kebakaran hutan", "kebakaran hutan kalimantan"]),  # a phrase, then a word's
+        ("asap kebakaran hu", ["asap kebakaran hutan", "asap kebakaran hutan kalimantan"]),
+        ("beka", ["bekasi", "bekas", "bekasi ramai"]),  # by how many titles have them
+        ("timnas indo", ["timnas indonesia", "timnas indonesia kalah"]),
+        ("baka", []),  # "bakar" is a stem of the titles' words, never written in a title
+        ("k", []),
+        ("", []),
+    ],
+)
+def test_completions_come_from_the_titles_words_and_phrases(service, typed, expected):
+    assert service.complete(typed) == expected
+
+
 def test_sort_by_date(service):
     newest = [hit["published"] for hit in search(service, q="kebakaran", sort="newest")["results"]]
     oldest = [hit["published"] for hit in search(service, q="kebakaran", sort="oldest")["results"]]

@@ -156,6 +156,16 @@ def test_the_site_describes_itself_as_a_search_engine_for_the_address_bar(client
     assert searched.status_code == 200 and b"article" in searched.data
 
 
+def test_completions_as_you_type(client):
+    answer = client.get("/api/suggest?q=keba")
+    assert answer.status_code == 200
+    assert answer.get_json() == ["keba", ["kebakaran", "kebakaran hutan"]]
+    assert client.get("/api/suggest?q=%00").get_json() == ["", []]
+    box = page(client).select_one('form[role="search"] input[name="q"]')
+    assert box["data-suggest"] == "/api/suggest" and box["list"] == "suggestions"
+    assert client.get("/static/suggest.js").status_code == 200
+
+
 def test_misspelt_query_links_the_corrected_one(client):
     suggestion = page(client, q="kebakran hutan").select_one("p.suggestion a")
     assert suggestion.text == "kebakaran hutan"
@@ -255,7 +265,9 @@ def test_queries_and_article_text_are_escaped_everywhere(client):
 
     api = client.get("/api/search?" + urlencode({"q": HOSTILE}))
     assert api.get_json()["query"] == HOSTILE.strip()
-    assert client.get("/search?q=hutan").headers["Content-Security-Policy"].startswith("default-src 'none'")
+    policy = client.get("/search?q=hutan").headers["Content-Security-Policy"]
+    assert policy.startswith("default-src 'none'") and "script-src 'self';" in policy
+    assert "<script>" not in html  # only the site's own script file, never inline
 
 
 def test_control_characters_never_reach_the_page(client):

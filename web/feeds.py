@@ -55,14 +55,15 @@ def _entry(feed: ET.Element, hit: Hit, base_url: str) -> None:
 
 
 def opensearch_description(base_url: str) -> bytes:
-    """The OpenSearch 1.1 description: the page, the feed and the suggestions, each as a URL template."""
+    """The OpenSearch 1.1 description: the page, the feed and the completions, each as a URL template."""
     ET.register_namespace("", OPENSEARCH)
     root = ET.Element(f"{{{OPENSEARCH}}}OpenSearchDescription")
     _add(root, "ShortName", SITE_NAME, namespace=OPENSEARCH)
     _add(root, "Description", "Cari di arsip berita berbahasa Indonesia", namespace=OPENSEARCH)
     _add(root, "InputEncoding", "UTF-8", namespace=OPENSEARCH)
     _add(root, "Language", "id", namespace=OPENSEARCH)
-    for kind, path in (("text/html", "search"), ("application/atom+xml", "search.atom")):
+    kinds = (("text/html", "search"), ("application/atom+xml", "search.atom"))
+    for kind, path in (*kinds, ("application/x-suggestions+json", "api/suggest")):
         _add(
             root,
             "Url",

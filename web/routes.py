@@ -117,6 +117,17 @@ def opensearch():
     )
 
 
+@bp.get("/api/suggest")
+def suggest_api():
+    """Completions of what is typed, in the OpenSearch suggestions format: ["keba", ["kebakaran", ...]]."""
+    typed = clean_query(request.args.get("q", ""))[:MAX_QUERY_CHARS]
+    try:
+        completions = _service().complete(typed)
+    except SearchIndexError as error:
+        return jsonify(error=_index_message(error)), 503
+    return jsonify([typed, completions])
+
+
 @bp.get("/api/search")
 def search_api():
     try:

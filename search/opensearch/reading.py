@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from opensearchpy import OpenSearch
@@ -88,6 +89,24 @@ class ClusterBackend:
 
     def newest_published(self) -> str | None:
         return self._newest
+
+    def completions(self, prefix: str, limit: int) -> list[tuple[str, int]]:
+        """A terms aggregation over the articles that have such a title word, keeping only those words."""
+        body = {
+            "size": 0,
+            "query": {"prefix": {"title_words": prefix}},
+            "aggs": {
+                "w": {
+                    "terms": {
+                        "field": "title_words",
+                        "include": f"{re.escape(prefix)}.*",
+                        "size": limit,
+                        "order": [{"_count": "desc"}, {"_key": "asc"}],
+                    }
+                }
+            },
+        }
+        return list(_buckets(self._search(body)["aggregations"]["w"]).items())
 
     def doc_count(self) -> int:
         return self._doc_count

@@ -109,6 +109,7 @@ def index_body(shards: int) -> dict:
                 "year": keyword,
                 "month": keyword,
                 "day": keyword,
+                "title_words": keyword,
             },
         },
     }
@@ -121,6 +122,7 @@ def document(article: Article) -> dict:
         doc["published"] = doc["published"].strftime(PUBLISHED_FORMAT)
     for field, terms_field in TERMS_FIELD.items():
         doc[terms_field] = analysed(doc[field])
+    doc["title_words"] = doc["title_words"].split(",") if doc["title_words"] else []
     return doc
 
 
