@@ -61,6 +61,43 @@ _TRAILING_OPERATORS = re.compile(r"(?:(?:^|\s+)(?:AND|OR|NOT|ANDNOT|ANDMAYBE))+$
 _EXCLUSION = re.compile(r'(?:(?<!\S)-|\bNOT\s+)(?:"[^"]*"?|\S+)')
 
 
+# Compounds written closed and open in the news ("sepakbola" and "sepak bola"): a query in either spelling
+# searches both.
+COMPOUNDS = {
+    "sepakbola": "sepak bola",
+    "bulutangkis": "bulu tangkis",
+    "kerjasama": "kerja sama",
+    "tanggungjawab": "tanggung jawab",
+    "tandatangan": "tanda tangan",
+    "orangtua": "orang tua",
+    "olahraga": "olah raga",
+}
+_COMPOUND = re.compile(
+    r'"([^"]*)"|\b('
+    + "|".join(
+        alternative
+        for closed, open_ in COMPOUNDS.items()
+        for alternative in (re.escape(closed), r"\s+".join(map(re.escape, open_.split())))
+    )
+    + r")\b",
+    re.IGNORECASE,
+)
+
+
+def both_compound_spellings(text: str) -> str:
+    """Each compound of COMPOUNDS, closed or open, unquoted or quoted alone, as "either spelling":
+    'sepak bola piala' -> '(sepakbola OR "sepak bola") piala'."""
+
+    def either(match: re.Match[str]) -> str:
+        written = match.group(1) if match.group(1) is not None else match.group(2)
+        closed = re.sub(r"\s+", "", written).lower()
+        if closed not in COMPOUNDS:
+            return match.group(0)  # a quoted phrase that is not one of the compounds
+        return f'({closed} OR "{COMPOUNDS[closed]}")'
+
+    return _COMPOUND.sub(either, text)
+
+
 def drop_dangling_operators(text: str) -> str:
     """Without an AND/OR at the start or an AND/OR/NOT at the end, which join nothing: the parser would
     search them as the words "and", "or", "not" (English text has them). A leading NOT is an exclusion."""
@@ -104,7 +141,7 @@ class Engine:
     def parse(self, text: str, group: str = "and") -> Query:
         """The query for `text`: every word required ("and") or any word ("or"); never raises on syntax."""
         parser = self._parsers[group]
-        text = drop_dangling_operators(text)
+        text = both_compound_spellings(drop_dangling_operators(text))
         try:
             query = parser.parse(text)
         except Exception:  # whoosh's parser can fail in many ways on odd input; plain words always work

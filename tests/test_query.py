@@ -233,6 +233,44 @@ def test_completions_come_from_the_titles_words_and_phrases(service, typed, expe
     assert service.complete(typed) == expected
 
 
+@pytest.fixture(scope="module", params=ENGINES)
+def compounds(
+    request: pytest.FixtureRequest, index_locations: IndexLocations, tmp_path_factory
+) -> SearchService:
+    """Titles with each compound written closed and open."""
+    lines = [
+        {"title": title, "content": f"{title}. Laporan lengkap menyusul.", "url": f"https://x.example/{n}"}
+        for n, title in enumerate([
+            "Liga Sepakbola Putri Dimulai", "Stadion Sepak Bola Baru Dibuka",
+            "Atlet Bulutangkis Juara Lagi", "Final Bulu Tangkis Ditunda",
+            "Kerjasama Dagang Diperluas", "Kerja Sama Riset Disepakati",
+            "Bola Basket dan Sepak Takraw",  # neither spelling: the words apart, not the compound
+        ])
+    ]  # fmt: skip
+    export = tmp_path_factory.mktemp("compounds") / "compounds.jsonl"
+    export.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    location = index_locations.new(request.param)
+    build_index(location, [export])
+    return SearchService(open_location(location))
+
+
+@pytest.mark.parametrize(
+    ("spellings", "expected"),
+    [
+        (["sepakbola", "sepak bola", "Sepak Bola", '"sepak bola"'],
+         {"Liga Sepakbola Putri Dimulai", "Stadion Sepak Bola Baru Dibuka"}),
+        (["bulutangkis", "bulu tangkis"], {"Atlet Bulutangkis Juara Lagi", "Final Bulu Tangkis Ditunda"}),
+        (["kerjasama", "kerja sama"], {"Kerjasama Dagang Diperluas", "Kerja Sama Riset Disepakati"}),
+    ],
+)  # fmt: skip
+def test_a_compound_written_closed_or_open_finds_both(compounds, spellings, expected):
+    for spelling in spellings:
+        answer = search(compounds, q=spelling)
+        assert (set(titles(answer)), answer["note"]) == (expected, None), spelling
+    marked_titles = [hit["title_html"] for hit in search(compounds, q=spellings[0])["results"]]
+    assert all("<mark>" in title for title in marked_titles)
+
+
 def test_sort_by_date(service):
     newest = [hit["published"] for hit in search(service, q="kebakaran", sort="newest")["results"]]
     oldest = [hit["published"] for hit in search(service, q="kebakaran", sort="oldest")["results"]]
