@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import heapq
 import threading
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -63,6 +65,8 @@ class WhooshBackend:
         self._lock = threading.Lock()
         self._idle: list[Searcher] = []
         self._closed = False
+        self._title_lock = threading.Lock()
+        self._title_table: tuple[list[str], list[int]] | None = None
         with self._searcher() as searcher:
             reader = searcher.reader()
             self._sources = sorted(reader.field_terms("source"))
@@ -107,13 +111,26 @@ class WhooshBackend:
         return self._newest
 
     def completions(self, prefix: str, limit: int) -> list[tuple[str, int]]:
-        with self._searcher() as searcher:
-            reader = searcher.reader()
-            found = (
-                (word.decode("utf-8"), reader.doc_frequency("title_words", word))
-                for word in reader.expand_prefix("title_words", prefix)
-            )
-            return heapq.nsmallest(limit, found, key=lambda item: (-item[1], item[0]))
+        """A binary search in the sorted table of title words; the top `limit` of its range by frequency."""
+        words, counts = self._title_words()
+        start, end = bisect_left(words, prefix), bisect_left(words, prefix + "\U0010ffff")
+        best = heapq.nsmallest(limit, range(start, end), key=lambda at: (-counts[at], words[at]))
+        return [(words[at], counts[at]) for at in best]
+
+    def _title_words(self) -> tuple[list[str], list[int]]:
+        """Every title word and phrase with its article count, sorted, read on the first completion: a
+        lookup per term as a reader types would take hundreds of milliseconds on a short prefix. Each
+        segment is read on its own (Whoosh's multi-segment reader merges terms several times slower)."""
+        with self._title_lock:
+            if self._title_table is None:
+                counted: Counter[str] = Counter()
+                with self._searcher() as searcher:
+                    for leaf, _offset in searcher.reader().leaf_readers():
+                        for word, info in leaf.iter_field("title_words"):
+                            counted[word.decode("utf-8")] += info.doc_frequency()
+                words = sorted(counted)
+                self._title_table = (words, [counted[word] for word in words])
+            return self._title_table
 
     def doc_count(self) -> int:
         return self._doc_count
