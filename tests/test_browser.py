@@ -142,7 +142,8 @@ def test_completions_appear_as_you_type_and_the_form_works_without_javascript(
 ) -> None:
     page.goto(live_server + "/")
     page.locator("input[name=q]").press_sequentially("kebak", delay=30)
-    page.wait_for_function("document.querySelectorAll('#suggestions option').length > 0")
+    # a selector wait, not wait_for_function: the page's CSP forbids the eval that polling a function uses
+    page.wait_for_selector("#suggestions option", state="attached")
     options = page.eval_on_selector_all("#suggestions option", "els => els.map(e => e.value)")
     assert options and all(option.startswith("kebak") for option in options)
     page.screenshot(path=str(tmp_path / "suggest-desktop.png"))
