@@ -219,12 +219,17 @@ def _serving(location: str) -> str | None:
         return None
 
 
+def articles(count: int) -> str:
+    """ "1 article", "2 articles"."""
+    return f"{count} article{'' if count == 1 else 's'}"
+
+
 def summary(report: BuildReport) -> str:
     rate = report.indexed / report.seconds if report.seconds else 0.0
     skipped = sum(report.skipped.values())
     reasons = ", ".join(f"{reason}: {count}" for reason, count in report.skipped.most_common())
     return (
-        f"{report.kind}: indexed {report.indexed} articles ({report.replaced} replaced), "
+        f"{report.kind}: indexed {articles(report.indexed)} ({report.replaced} replaced), "
         f"skipped {skipped}{f' ({reasons})' if reasons else ''}, "
         f"in {report.seconds:.1f} s ({rate:.0f} articles/s); generation {report.generation}"
     )
@@ -247,7 +252,7 @@ def progress_display(log_every: float = 5.0) -> Iterator[Callable[[int], None]]:
         now = time.monotonic()
         if now - last_line >= log_every:
             last_line = now
-            click.echo(f"indexed {done} articles ({done / (now - started):.0f}/s)", err=True)
+            click.echo(f"indexed {articles(done)} ({done / (now - started):.0f}/s)", err=True)
 
     yield log
 

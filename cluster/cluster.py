@@ -8,7 +8,8 @@
 NODE is node-0, node-1 or node-2 (HTTP 9200+i, transport 9300+i); none means all three. Standard library only.
 Environment: CLUSTER_VAR (default <repo>/var/cluster), CLUSTER_HEAP (512m), CLUSTER_TIMEOUT (seconds, 240),
 CLUSTER_NAME (news-local), CLUSTER_JAVA_OPTS (extra JVM options, appended), CLUSTER_PAINLESS=0 (leave
-Painless out: 20-45 s faster starts, but the product's ranking needs it), JAVA_HOME (default: the Java 17 JDK when present), MVN (mvn).
+Painless out: 20-45 s faster starts, but the product's ranking needs it), JAVA_HOME (default: the Java 17
+JDK when present), MVN (mvn).
 """
 
 from __future__ import annotations

@@ -39,6 +39,15 @@ class SearchBackend(Vocabulary, Protocol):
         """Every outlet in the index, as spelt there."""
         ...
 
+    def completions(self, prefix: str, limit: int) -> list[tuple[str, int]]:
+        """Title words and two-word phrases (schema.title_words) that start with `prefix`, each with the
+        number of articles whose title has it, the most frequent first."""
+        ...
+
+    def newest_published(self) -> str | None:
+        """The stored publication time of the newest dated article ("2019-09-30T23:10:00+07:00")."""
+        ...
+
     def facet_counts(self, query: Query, request: SearchRequest) -> FacetCounts:
         """Date and outlet counts over every match of `query` under the request's filters and choices."""
         ...

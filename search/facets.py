@@ -12,15 +12,15 @@ of that year; a month or a day chosen: per day of that month. Every level is a p
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 UNDATED = "none"  # the date facet value of an article without a usable date; also what the index stores
 UNDATED_LABEL = "tanpa tanggal"
 ALL_DATES_LABEL = "Semua tanggal"
-MAX_SOURCE_ITEMS = 20
+MAX_TERM_ITEMS = 20
 
 MONTHS = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
@@ -93,13 +93,17 @@ def in_date_selection(day: str, selected: str | None) -> bool:
     return day == selected if selected == UNDATED else day.startswith(selected)
 
 
+TERM_FACETS = ("source", "category")  # facets of one keyword each, any number of values chosen at once
+
+
 @dataclass(frozen=True)
 class FacetCounts:
     """Counts over all matches. `date` counts within the date facet's scope ignoring the chosen day, and
-    `source` counts ignore the chosen outlet, so both show the alternatives; `total` honours every choice."""
+    each of `terms` (outlet, category) ignores its own choices, so every facet shows the alternatives;
+    `total` honours every choice."""
 
     date: dict[str, int]
-    source: dict[str, int]
+    terms: dict[str, dict[str, int]]
     total: int
     docs: AbstractSet[int] | None = None  # the matches that honour every choice, when asked for
 
@@ -107,44 +111,53 @@ class FacetCounts:
 def count_facets(
     docnums: Iterable[int],
     day_of: Callable[[int], str],
-    source_of: Callable[[int], str],
+    term_of: Mapping[str, Callable[[int], str]],
     selected_date: str | None,
-    selected_source: str | None,
+    chosen: Mapping[str, tuple[str, ...]],
     keep_docs: bool = False,
 ) -> FacetCounts:
-    """Counts over the matching documents, reading the day and outlet columns of each.
+    """Counts over the matching documents, reading the day and each term facet's column of each.
 
-    Each column is read per match by `map` and counted by `Counter`, both in C, and the date buckets are
-    made from the few distinct days: a Python loop per match cost as much as the search itself. With
-    `keep_docs`, the document numbers that honour every choice come back too: a ready filter for the
-    ranked search, far cheaper than Whoosh evaluating a filter query over the whole index.
+    Each column is read per match by `map` and counted by `Counter`, both in C, the matches a choice admits
+    are sets, and the date buckets are made from the few distinct days: a Python loop per match cost as
+    much as the search itself. With `keep_docs`, the document numbers that honour every choice come back
+    too: a ready filter for the ranked search, far cheaper than Whoosh evaluating a filter query over the
+    whole index.
     """
     matches = docnums if isinstance(docnums, (set, frozenset)) else set(docnums)
     every_day = Counter(map(day_of, matches))
-    source_ok, day_counts = matches, every_day
-    if selected_source:
-        source_ok = {docnum for docnum in matches if source_of(docnum) == selected_source}
-        day_counts = Counter(map(day_of, source_ok))
-    date_ok = matches
+    date_ok: AbstractSet[int] = matches
     if selected_date:
         chosen_days = {day for day in every_day if in_date_selection(day or UNDATED, selected_date)}
         date_ok = {docnum for docnum in matches if day_of(docnum) in chosen_days}
+    admitted = {
+        name: {docnum for docnum in matches if (column(docnum) or "") in chosen[name]}
+        for name, column in term_of.items()
+        if chosen.get(name)
+    }
+
+    def honouring(names: Iterable[str]) -> AbstractSet[int]:
+        """The matches every choice of the facets `names` admits."""
+        found: AbstractSet[int] = matches
+        for name in names:
+            found = found & admitted[name]
+        return found
+
+    term_ok = honouring(admitted)
+    day_counts = every_day if term_ok is matches else Counter(map(day_of, term_ok))
     scope, granularity = date_scope(selected_date)
     dates: Counter[str] = Counter()
     for day, count in day_counts.items():
         day = day or UNDATED
         if in_date_selection(day, scope or None):
             dates[date_bucket(day, granularity)] += count
-    sources = Counter(source for source in map(source_of, date_ok) if source)
-    chosen = (
-        source_ok & date_ok
-        if selected_source and selected_date
-        else source_ok
-        if selected_source
-        else date_ok
-    )
+    terms = {}
+    for name, column in term_of.items():
+        counted = date_ok & honouring(set(admitted) - {name})  # its own choices ignored
+        terms[name] = dict(Counter(value for value in map(column, counted) if value))
+    chosen_docs = term_ok & date_ok
     return FacetCounts(
-        date=dict(dates), source=dict(sources), total=len(chosen), docs=chosen if keep_docs else None
+        date=dict(dates), terms=terms, total=len(chosen_docs), docs=chosen_docs if keep_docs else None
     )
 
 
@@ -182,20 +195,99 @@ def date_trail(selected: str | None, toggle: Callable[[str | None], str]) -> lis
     return trail
 
 
-def source_facet_items(
-    counts: FacetCounts, selected: str | None, toggle: Callable[[str | None], str]
+def term_facet_items(
+    counts: dict[str, int],
+    chosen: tuple[str, ...],
+    toggle: Callable[[tuple[str, ...]], str],
+    label: Callable[[str], str],
 ) -> list[dict]:
-    """Outlets by number of matches, the chosen one always shown."""
-    ranked = sorted(counts.source.items(), key=lambda item: (-item[1], item[0]))[:MAX_SOURCE_ITEMS]
-    if selected and selected not in dict(ranked):
-        ranked.append((selected, counts.source.get(selected, 0)))
+    """Values by number of matches, the chosen ones always shown; each item's toggle adds or removes it."""
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:MAX_TERM_ITEMS]
+    ranked += [(value, counts.get(value, 0)) for value in chosen if value not in dict(ranked)]
     return [
         {
-            "value": source,
-            "label": source,
+            "value": value,
+            "label": label(value),
             "count": count,
-            "selected": source == selected,
-            "toggle": toggle(None if source == selected else source),
+            "selected": value in chosen,
+            "toggle": toggle(
+                tuple(other for other in chosen if other != value) if value in chosen else (*chosen, value)
+            ),
         }
-        for source, count in ranked
+        for value, count in ranked
     ]
+
+
+# Words of a category kept in capitals in its label; every other word is capitalised ("sepak bola" ->
+# "Sepak Bola").
+_UPPERCASE_WORDS = frozenset({"tv", "dki", "kpk", "bumn", "ri", "pon", "ham", "it"})
+
+
+def category_key(category: str) -> str:
+    """The one spelling of a category the index keeps and filters compare: "NASIONAL", "Nasional" and
+    " nasional " are the same category to a reader -> "nasional"."""
+    return " ".join(category.split()).casefold()
+
+
+def category_label(key: str) -> str:
+    """How a category key reads on the page: "nasional" -> "Nasional", "news & entertainment" ->
+    "News & Entertainment", "tv" -> "TV"."""
+    return " ".join(word.upper() if word in _UPPERCASE_WORDS else word.capitalize() for word in key.split())
+
+
+TERM_LABELS: dict[str, Callable[[str], str]] = {"source": str, "category": category_label}
+
+
+# Quick date ranges beside the histogram, counted back from the newest article's day (an archive is not
+# always fresh): (label, days before that day, or None for the start of its year). Filters work on whole
+# days, so "24 jam terakhir" is the newest article's day and the day before.
+QUICK_RANGES = (("24 jam terakhir", 1), ("7 hari terakhir", 6), ("30 hari terakhir", 29), ("tahun ini", None))
+
+
+def quick_date_ranges(
+    newest_published: str | None,
+    chosen: tuple[date | None, date | None],
+    toggle: Callable[[date | None, date | None], str],
+) -> list[dict]:
+    """Each quick range as {"label", "from", "to", "selected", "toggle"}; choosing it again clears it."""
+    if not newest_published:
+        return []
+    newest = date.fromisoformat(newest_published[:DAY])
+    items = []
+    for label, days_back in QUICK_RANGES:
+        start = (
+            newest - timedelta(days=days_back) if days_back is not None else newest.replace(month=1, day=1)
+        )
+        selected = chosen == (start, newest)
+        items.append(
+            {
+                "label": label,
+                "from": start.isoformat(),
+                "to": newest.isoformat(),
+                "selected": selected,
+                "toggle": toggle(None, None) if selected else toggle(start, newest),
+            }
+        )
+    return items
+
+
+RECENT = timedelta(days=7)  # newer results also show how long ago they were published
+
+
+def time_ago(published: str | None, now: datetime) -> str | None:
+    """ "3 jam lalu" for an article published three hours before `now` (an aware datetime); None for an
+    article without a time and offset, from the future, or older than RECENT."""
+    try:
+        when = datetime.fromisoformat(published or "")
+    except ValueError:
+        return None
+    if when.tzinfo is None or not timedelta(0) <= now - when < RECENT:
+        return None
+    minutes = int((now - when).total_seconds() // 60)
+    if minutes < 1:
+        return "baru saja"
+    if minutes < 60:
+        return f"{minutes} menit lalu"
+    if minutes < 24 * 60:
+        return f"{minutes // 60} jam lalu"
+    return f"{minutes // (24 * 60)} hari lalu"

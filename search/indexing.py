@@ -33,7 +33,7 @@ from whoosh.writing import MERGE_SMALL, IndexWriter, SegmentWriter
 from search.analysis import load_stem_cache, save_stem_cache
 from search.article import normalise_url
 from search.reader import check_format
-from search.runs import WRITER_WAIT_SECONDS, BuildReport, OnSkip, Progress, articles_of_run
+from search.runs import WRITER_WAIT_SECONDS, BuildReport, OnSkip, Progress, articles_of_run, require_articles
 from search.schema import article_document, index_format, make_schema
 from search.store import (
     STEM_CACHE,
@@ -125,6 +125,7 @@ def update_index(
             ):
                 live_before = before.doc_count()
                 removed = _add_articles(writer, paths, report, progress, on_skip, replacing=before)
+            require_articles(report, f"in {index_dir}")
             expected = live_before - removed + report.indexed
             _finish(index_dir, folder, dict(previous_info), report, started, expected)
         _after_switch(index_dir, keep={folder.name, previous})
@@ -158,12 +159,7 @@ def _build(
         load_stem_cache(Path(index_dir) / STEM_CACHE)  # before the workers fork, so they start with it
         with _writing(ix, BUILD_WRITER_OPTIONS, stem_dir=Path(index_dir)) as writer:
             _add_articles(writer, paths, report, progress, on_skip)
-        if not report.indexed:
-            # A rebuild from a wrong or empty path must not replace a working index with an empty one.
-            raise SearchIndexError(
-                f"no articles found in the given paths ({sum(report.skipped.values())} inputs skipped): "
-                f"the index in {index_dir} was left as it was"
-            )
+        require_articles(report, f"in {index_dir}")
         _finish(index_dir, folder, index_format(), report, started, report.indexed)
     _after_switch(index_dir, keep={folder.name, previous})
     return report

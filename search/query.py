@@ -14,11 +14,12 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import replace
+from functools import partial
 
 from whoosh import qparser
 from whoosh.analysis import Analyzer
 from whoosh.fields import Schema
-from whoosh.query import NullQuery, Or, Query, Term
+from whoosh.query import Every, NullQuery, Or, Query, Term
 
 from search import facets, snippets
 from search.backend import IndexLocation, SearchBackend, StoredHit
@@ -30,8 +31,19 @@ COMMON_WORDS_NOTE = (
     'Kata kunci hanya berisi kata umum (seperti "yang", "dan", "di") yang tidak diindeks; '
     "tambahkan kata yang lebih khusus."
 )
+NO_WORDS_NOTE = (
+    "Kata kunci tidak berisi kata yang bisa dicari, hanya tanda baca atau operator; "
+    "ketik kata yang dicari, misalnya: banjir."
+)
+EXCLUSIONS_ONLY_NOTE = (
+    "Kata kunci hanya berisi pengecualian (-kata atau NOT kata); tambahkan kata yang dicari, "
+    "misalnya: banjir -jakarta."
+)
 FACET_CACHE_SIZE = 128
 ANSWER_CACHE_SIZE = 1024  # answers kept per index version (a page of ten hits is about 10 kB)
+COMPLETIONS = 8  # suggestions offered as a reader types
+COMPLETION_CACHE_SIZE = 4096
+MIN_COMPLETION_PREFIX = 2  # letters typed before completions are looked up
 SUGGEST_BELOW = 5  # look for a correction only when the query finds fewer articles than this
 
 
@@ -54,6 +66,69 @@ def _analyzer(schema: Schema, fieldname: str) -> Analyzer:
     if analyzer is None:
         raise ValueError(f"the {fieldname} field must be analysed text")
     return analyzer
+
+
+_LEADING_OPERATORS = re.compile(r"^(?:(?:AND|OR|ANDNOT|ANDMAYBE)(?:\s+|$))+")
+_TRAILING_OPERATORS = re.compile(r"(?:(?:^|\s+)(?:AND|OR|NOT|ANDNOT|ANDMAYBE))+$")
+_EXCLUSION = re.compile(r'(?:(?<!\S)-|\bNOT\s+)(?:"[^"]*"?|\S+)')
+
+
+# Compounds written closed and open in the news ("sepakbola" and "sepak bola"): a query in either spelling
+# searches both.
+COMPOUNDS = {
+    "sepakbola": "sepak bola",
+    "bulutangkis": "bulu tangkis",
+    "kerjasama": "kerja sama",
+    "tanggungjawab": "tanggung jawab",
+    "tandatangan": "tanda tangan",
+    "orangtua": "orang tua",
+    "olahraga": "olah raga",
+}
+_COMPOUND = re.compile(
+    r'"([^"]*)"|\b('
+    + "|".join(
+        alternative
+        for closed, open_ in COMPOUNDS.items()
+        for alternative in (re.escape(closed), r"\s+".join(map(re.escape, open_.split())))
+    )
+    + r")\b",
+    re.IGNORECASE,
+)
+
+
+def both_compound_spellings(text: str) -> str:
+    """Each compound of COMPOUNDS, closed or open, unquoted or quoted alone, as "either spelling":
+    'sepak bola piala' -> '(sepakbola OR "sepak bola") piala'."""
+
+    def either(match: re.Match[str]) -> str:
+        written = match.group(1) if match.group(1) is not None else match.group(2)
+        closed = re.sub(r"\s+", "", written).lower()
+        if closed not in COMPOUNDS:
+            return match.group(0)  # a quoted phrase that is not one of the compounds
+        return f'({closed} OR "{COMPOUNDS[closed]}")'
+
+    return _COMPOUND.sub(either, text)
+
+
+def drop_dangling_operators(text: str) -> str:
+    """Without an AND/OR at the start or an AND/OR/NOT at the end, which join nothing: the parser would
+    search them as the words "and", "or", "not" (English text has them). A leading NOT is an exclusion."""
+    return _TRAILING_OPERATORS.sub("", _LEADING_OPERATORS.sub("", text.strip())).strip()
+
+
+def unsearchable_note(text: str) -> str | None:
+    """Why `text` (dangling operators dropped) can find nothing, when it is its form that says so: no
+    letter or digit at all ("*", "((((", ":"), or only exclusions ("-banjir", "NOT hutan")."""
+    if not re.search(r"\w", text):
+        return NO_WORDS_NOTE
+    if not re.search(r"\w", drop_dangling_operators(_EXCLUSION.sub(" ", text))):
+        return EXCLUSIONS_ONLY_NOTE
+    return None
+
+
+def _toggle(request: SearchRequest, name: str, values: tuple[str, ...]) -> str:
+    """The query string of `request` with the facet `name` set to `values`."""
+    return request.query_string(**{name: values})
 
 
 def _plain_words(text: str) -> str:
@@ -87,6 +162,7 @@ class Engine:
         self._facet_cache: OrderedDict[tuple, facets.FacetCounts] = OrderedDict()
         self._answer_cache_size = answer_cache_size
         self._answers: OrderedDict[SearchRequest, SearchResponse] = OrderedDict()
+        self._completion_cache: dict[str, list[str]] = {}
 
     def close(self) -> None:
         self.backend.close()
@@ -94,6 +170,7 @@ class Engine:
     def parse(self, text: str, group: str = "and") -> Query:
         """The query for `text`: every word required ("and") or any word ("or"); never raises on syntax."""
         parser = self._parsers[group]
+        text = both_compound_spellings(drop_dangling_operators(text))
         try:
             query = parser.parse(text)
         except Exception:  # whoosh's parser can fail in many ways on odd input; plain words always work
@@ -109,21 +186,18 @@ class Engine:
                 return found[0] if len(found) == 1 else Or(found)
         return node
 
-    def source_name(self, value: str | None) -> str | None:
+    def source_name(self, value: str) -> str:
         """An outlet as the index spells it, whatever the case the user typed it in."""
-        if not value:
-            return None
         return next((name for name in self._sources if name.lower() == value.lower()), value)
 
     def facet_counts(self, query: Query, request: SearchRequest) -> facets.FacetCounts:
         """Date and outlet counts over all matches, cached per query and filters (paging reuses them)."""
         key = (
             repr(query),
-            request.category,
             request.date_from,
             request.date_to,
             request.date,
-            request.source,
+            *request.term_choices().values(),
         )
         with self._lock:
             cached = self._facet_cache.get(key)
@@ -137,15 +211,47 @@ class Engine:
                 self._facet_cache.popitem(last=False)
         return counts
 
+    def complete(self, text: str) -> list[str]:
+        """Queries that complete what a reader is typing, from the index's titles: the last two words as
+        the start of a title phrase ("kebakaran hu" -> "kebakaran hutan"), then the last word as the start
+        of a title word ("keba" -> "kebakaran"), the words before kept as typed."""
+        words = re.findall(r"[\w-]+", text.lower())
+        if not words or len(words[-1]) < MIN_COMPLETION_PREFIX:
+            return []
+        key = " ".join(words)
+        cached = self._completion_cache.get(key)
+        if cached is not None:
+            return cached
+        found: list[str] = []
+        if len(words) >= 2:
+            head = " ".join(words[:-2])
+            found += [
+                f"{head} {phrase}".strip()
+                for phrase, _ in self.backend.completions(" ".join(words[-2:]), COMPLETIONS)
+            ]
+        head = " ".join(words[:-1])
+        found += [f"{head} {word}".strip() for word, _ in self.backend.completions(words[-1], COMPLETIONS)]
+        completions = list(dict.fromkeys(found))[:COMPLETIONS]
+        if len(self._completion_cache) >= COMPLETION_CACHE_SIZE:
+            self._completion_cache.clear()
+        self._completion_cache[key] = completions
+        return completions
+
     def search(self, request: SearchRequest) -> SearchResponse:
+        """The answer to `request`; without a query, the newest articles (browsing by the facets alone)."""
         started = time.perf_counter()
-        request = replace(request, source=self.source_name(request.source))
+        request = replace(request, source=tuple(dict.fromkeys(map(self.source_name, request.source))))
         response = self._remembered(request)
         if response is None:
-            response = self._answer(request) if request.q else SearchResponse(request=request)
-            self._remember(response)
+            response = self._answer(request) if request.q else self._browse(request)
+            self._remember(request, response)
         # A copy, so each caller sees its own took_ms while the cached answer stays as it was.
         return replace(response, took_ms=round((time.perf_counter() - started) * 1000, 2))
+
+    def _browse(self, request: SearchRequest) -> SearchResponse:
+        """No query: every article, newest first unless another order was asked for."""
+        browsing = request if request.sort != "relevance" else replace(request, sort="newest")
+        return self._answer_with(Every(), browsing, SearchResponse(request=browsing))
 
     def _remembered(self, request: SearchRequest) -> SearchResponse | None:
         with self._lock:
@@ -154,23 +260,29 @@ class Engine:
                 self._answers.move_to_end(request)
             return response
 
-    def _remember(self, response: SearchResponse) -> None:
+    def _remember(self, request: SearchRequest, response: SearchResponse) -> None:
         if not self._answer_cache_size:
             return
         with self._lock:
-            self._answers[response.request] = response
+            self._answers[request] = response
             while len(self._answers) > self._answer_cache_size:
                 self._answers.popitem(last=False)
 
     def _answer(self, request: SearchRequest) -> SearchResponse:
         response = SearchResponse(request=request)
+        response.note = unsearchable_note(drop_dangling_operators(request.q))
+        if response.note:
+            return response
         query = self.parse(request.q)
         if query is NullQuery:  # nothing left after stop words and operators: say so, suggest nothing
             response.note = COMMON_WORDS_NOTE
             return response
+        return self._answer_with(query, request, response)
+
+    def _answer_with(self, query: Query, request: SearchRequest, response: SearchResponse) -> SearchResponse:
         counts = self.facet_counts(query, request)
         strict_total = counts.total
-        if counts.total == 0:
+        if counts.total == 0 and request.q:
             loose = self.parse(request.q, "or")
             if loose != query:
                 loose_counts = self.facet_counts(loose, request)
@@ -179,14 +291,25 @@ class Engine:
         response.total = counts.total
         response.facets = {
             "date": facets.date_facet_items(counts, request.date, lambda v: request.query_string(date=v)),
-            "source": facets.source_facet_items(
-                counts, request.source, lambda v: request.query_string(source=v)
-            ),
+            **{
+                name: facets.term_facet_items(
+                    counts.terms[name],
+                    chosen,
+                    partial(_toggle, request, name),
+                    facets.TERM_LABELS[name],
+                )
+                for name, chosen in request.term_choices().items()
+            },
         }
         response.date_trail = facets.date_trail(request.date, lambda v: request.query_string(date=v))
+        response.date_ranges = facets.quick_date_ranges(
+            self.backend.newest_published(),
+            (request.date_from, request.date_to),
+            lambda start, end: request.query_string(date_from=start, date_to=end),
+        )
         if counts.total > (request.page - 1) * request.per_page:
             response.results = self._hits(query, request, counts)
-        if strict_total < SUGGEST_BELOW:
+        if request.q and strict_total < SUGGEST_BELOW:
             response.suggestion = self._suggest(request, strict_total)
         return response
 
@@ -245,3 +368,6 @@ class SearchService:
 
     def search(self, request: SearchRequest) -> SearchResponse:
         return self.engine().search(request)
+
+    def complete(self, text: str) -> list[str]:
+        return self.engine().complete(text)

@@ -106,7 +106,9 @@ def index_stats(index_dir: Path | str) -> dict:
     folder = generation_dir(index_dir, name)
     info = read_build_info(folder) or {}
     per_source: Counter[str] = Counter()
+    per_category: Counter[str] = Counter()
     dated = []
+    first = last = None
     with ix.searcher() as searcher:
         reader = searcher.reader()
         live = list(reader.all_doc_ids())
@@ -114,16 +116,23 @@ def index_stats(index_dir: Path | str) -> dict:
             sources = reader.column_reader("source")
             days = reader.column_reader("day")
             published = reader.column_reader("published", translate=True)
+            categories = reader.column_reader("category")
             per_source.update(sources[doc] or "none" for doc in live)
-            dated = [published[doc] for doc in live if days[doc] != UNDATED]
+            per_category.update(categories[doc] or "none" for doc in live)
+            dated = [(published[doc], doc) for doc in live if days[doc] != UNDATED]
+        if dated:  # the stored text, as the API shows it: "2019-09-10T21:48:00+07:00", offset and all
+            first, last = (
+                searcher.stored_fields(doc)["published_iso"] for _when, doc in (min(dated), max(dated))
+            )
     return {
         "index": str(index_dir),
         "generation": name,
         "articles": len(live),
         "per_source": dict(per_source.most_common()),
+        "per_category": dict(per_category.most_common()),
         "without_date": len(live) - len(dated),
-        "first_published": min(dated).isoformat() if dated else None,
-        "last_published": max(dated).isoformat() if dated else None,
+        "first_published": first,
+        "last_published": last,
         "size_bytes": generation_size(folder),
         "schema_version": info.get("schema_version"),
         "analyzer_version": info.get("analyzer_version"),

@@ -7,6 +7,7 @@ page renders the same object.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -19,6 +20,15 @@ DEFAULT_PER_PAGE = 10
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 MAX_QUERY_CHARS = 500
+
+
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+
+
+def clean_query(text: str) -> str:
+    """`text` without control characters (a NUL, a tab, a newline), each run becoming one space: a NUL
+    pasted between two words must not join them into one odd token, nor reach the page."""
+    return _CONTROL_CHARACTERS.sub(" ", text).strip()
 
 
 class InvalidRequest(ValueError):
@@ -46,24 +56,32 @@ def _day(params: Mapping[str, str], name: str) -> date | None:
         raise InvalidRequest(f"Parameter '{name}' harus tanggal TTTT-BB-HH, bukan {raw[:40]!r}.") from None
 
 
+def _values(params: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """Every value given for `name` ("source=A&source=B"), stripped, without blanks or repeats."""
+    raw = params.getlist(name) if hasattr(params, "getlist") else [params.get(name) or ""]
+    return tuple(dict.fromkeys(value.strip() for value in raw if value and value.strip()))
+
+
 @dataclass(frozen=True)
 class SearchRequest:
     """What to search for and how to show it. `date` is the date facet's drill-down: "2019", "2019-09",
-    "2019-09-10" or "none" (undated); `date_from`/`date_to` are an inclusive range of days."""
+    "2019-09-10" or "none" (undated); `date_from`/`date_to` are an inclusive range of days; `source` and
+    `category` hold the chosen outlets and categories (any of them matches), categories as facets.category_key
+    spells them. An empty `q` browses: every article, newest first unless another sort is asked for."""
 
     q: str = ""
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
     date_from: date | None = None
     date_to: date | None = None
-    source: str | None = None
-    category: str | None = None
+    source: tuple[str, ...] = ()
+    category: tuple[str, ...] = ()
     date: str | None = None
     sort: str = "relevance"
 
     @classmethod
     def from_params(cls, params: Mapping[str, str]) -> SearchRequest:
-        q = params.get("q") or ""
+        q = clean_query(params.get("q") or "")
         if len(q) > MAX_QUERY_CHARS:
             raise InvalidRequest(f"Kata kunci terlalu panjang: paling banyak {MAX_QUERY_CHARS} karakter.")
         sort = (params.get("sort") or "relevance").strip()
@@ -76,31 +94,37 @@ class SearchRequest:
         if date_from and date_to and date_from > date_to:
             raise InvalidRequest("Tanggal 'from' harus sebelum atau sama dengan tanggal 'to'.")
         return cls(
-            q=q.strip(),
+            q=q,
             page=_positive_int(params, "page", 1, MAX_PAGE),
             per_page=_positive_int(params, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE),
             date_from=date_from,
             date_to=date_to,
-            source=(params.get("source") or "").strip() or None,
-            category=(params.get("category") or "").strip() or None,
+            source=_values(params, "source"),
+            category=tuple(
+                dict.fromkeys(facets.category_key(value) for value in _values(params, "category"))
+            ),
             date=drill,
             sort=sort,
         )
 
-    def to_params(self) -> dict[str, str]:
+    def term_choices(self) -> dict[str, tuple[str, ...]]:
+        """The chosen values of each term facet (facets.TERM_FACETS)."""
+        return {"source": self.source, "category": self.category}
+
+    def to_params(self) -> list[tuple[str, str]]:
         """The parameters that differ from the defaults, in the names `from_params` reads."""
-        values = {
-            "q": self.q,
-            "date": self.date,
-            "source": self.source,
-            "category": self.category,
-            "from": self.date_from.isoformat() if self.date_from else None,
-            "to": self.date_to.isoformat() if self.date_to else None,
-            "sort": None if self.sort == "relevance" else self.sort,
-            "per_page": None if self.per_page == DEFAULT_PER_PAGE else str(self.per_page),
-            "page": None if self.page == 1 else str(self.page),
-        }
-        return {name: value for name, value in values.items() if value}
+        values = [
+            ("q", self.q),
+            ("date", self.date),
+            *(("source", value) for value in self.source),
+            *(("category", value) for value in self.category),
+            ("from", self.date_from.isoformat() if self.date_from else None),
+            ("to", self.date_to.isoformat() if self.date_to else None),
+            ("sort", None if self.sort == "relevance" else self.sort),
+            ("per_page", None if self.per_page == DEFAULT_PER_PAGE else str(self.per_page)),
+            ("page", None if self.page == 1 else str(self.page)),
+        ]
+        return [(name, value) for name, value in values if value]
 
     def query_string(self, **changes) -> str:
         """The "?q=..." of this request with `changes`; any change but the page goes back to page 1."""
@@ -111,6 +135,8 @@ class SearchRequest:
 
 @dataclass
 class Hit:
+    """One result: `title` is plain text; `title_html` and `snippet` are escaped HTML, matches in <mark>."""
+
     id: str
     title: str
     url: str | None
@@ -121,10 +147,16 @@ class Hit:
     title_html: str
     score: float | None
 
+    @property
+    def web_url(self) -> str | None:
+        """The URL when it is a web address: a "javascript:" URL in the data must never become a link."""
+        return self.url if self.url and self.url.lower().startswith(("http://", "https://")) else None
+
     def to_json(self) -> dict:
         return {
             "id": self.id,
             "title": self.title,
+            "title_html": self.title_html,
             "url": self.url,
             "source": self.source,
             "published": self.published,
@@ -138,8 +170,11 @@ class SearchResponse:
     request: SearchRequest
     total: int = 0
     results: list[Hit] = field(default_factory=list)
-    facets: dict[str, list[dict]] = field(default_factory=lambda: {"date": [], "source": []})
+    facets: dict[str, list[dict]] = field(
+        default_factory=lambda: {"date": [], **{name: [] for name in facets.TERM_FACETS}}
+    )
     date_trail: list[dict] = field(default_factory=list)
+    date_ranges: list[dict] = field(default_factory=list)
     suggestion: dict | None = None
     note: str | None = None
     took_ms: float = 0.0
@@ -157,6 +192,7 @@ class SearchResponse:
             "results": [hit.to_json() for hit in self.results],
             "facets": self.facets,
             "date_trail": self.date_trail,
+            "date_ranges": self.date_ranges,
             "suggestion": self.suggestion,
             "note": self.note,
             "took_ms": self.took_ms,

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from search.article import Article, normalise_url
 from search.sources import Skipped, iter_articles
+from search.store import SearchIndexError
 
 DUPLICATE = "duplicate in this run"
 # How long a build or update waits for another writer to finish before giving up with IndexBusyError.
@@ -38,6 +39,16 @@ class BuildReport:
             "skipped": dict(self.skipped),
             "seconds": round(self.seconds, 2),
         }
+
+
+def require_articles(report: BuildReport, where: str) -> None:
+    """Refuse to publish a run that read no article: a build or update from a wrong or empty path must
+    neither replace a working index nor record an update that changed nothing (and exit 0)."""
+    if not report.indexed:
+        raise SearchIndexError(
+            f"no articles found in the given paths ({sum(report.skipped.values())} inputs skipped): "
+            f"the index {where} was left as it was"
+        )
 
 
 def articles_of_run(

@@ -1,26 +1,31 @@
 """The Whoosh schema, the document each article becomes, and the version recorded in every index.
 
 Field names and facet value formats are a contract with the query side:
-    id, url, source, category, title, body             -- the article
+    id, url, source, title, body                       -- the article
+    category       -- the article's category as facets.category_key spells it ("nasional"), for the facet
     published      -- local wall-clock datetime, sortable (a column, not stored)
     published_iso  -- the article's own ISO 8601 text ("2019-09-10T21:48:00+07:00" or "2019-09-10"), stored
     year "2019", month "2019-09", day "2019-09-10"     -- date facets; "none" for an article without a date
     url_key                                            -- the normalised URL, so a re-crawled URL replaces
+    title_words    -- the title's words as written (lowercased, no stop words) and its two-word phrases,
+                      for completions as a reader types ("keba" -> "kebakaran", "kebakaran hutan")
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from itertools import pairwise
 
 from whoosh.analysis import Analyzer
-from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
-from search.analysis import ANALYZER_VERSION, text_field
+from search.analysis import ANALYZER_VERSION, indonesian_analyzer, text_field
 from search.article import Article, normalise_url
-from search.facets import UNDATED
+from search.facets import UNDATED, category_key
 
 # Bump when a field, its options or the document mapping changes: indexes built before must be rebuilt.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 TITLE_BOOST = 2.0
 
@@ -52,7 +57,25 @@ def make_schema(analyzer: Analyzer | None = None) -> Schema:
         year=facet,
         month=facet,
         day=facet,
+        title_words=KEYWORD(commas=True, scorable=False),
     )
+
+
+def title_words(title: str) -> list[str]:
+    """The words of `title` as a reader writes them, and each two neighbouring words (only a space between
+    them, no stop word): "Kebakaran Hutan di Riau" -> ["hutan", "kebakaran", "kebakaran hutan", "riau"]."""
+    surfaces: dict[int, tuple[str, int, int]] = {}
+    for token in indonesian_analyzer()(title, positions=True, chars=True, mode="index"):
+        known = surfaces.get(token.pos)
+        if known is None or len(token.text) > len(known[0]):  # a surface form is never shorter than its stem
+            surfaces[token.pos] = (token.text, token.startchar, token.endchar)
+    words = [surface for surface in surfaces.values() if re.search(r"[^\W\d_]", surface[0])]
+    phrases = {
+        f"{first} {second}"
+        for (first, _, end), (second, start, _) in pairwise(words)
+        if title[end:start].isspace()
+    }
+    return sorted({word for word, _, _ in words} | phrases)
 
 
 def parse_published(published: str | None) -> datetime | None:
@@ -69,7 +92,8 @@ def parse_published(published: str | None) -> datetime | None:
 
 
 def article_document(article: Article) -> dict:
-    """The fields Whoosh gets for one article; absent values are left out rather than stored empty."""
+    """The fields Whoosh gets for one article; absent values are left out rather than stored empty, but for
+    the facet columns."""
     published = parse_published(article.published)
     if published is None:
         year = month = day = UNDATED
@@ -82,14 +106,15 @@ def article_document(article: Article) -> dict:
         "year": year,
         "month": month,
         "day": day,
+        "title_words": ",".join(title_words(article.title)),
     }
     if article.url:
         doc["url"] = article.url
         doc["url_key"] = normalise_url(article.url)
-    if article.source:
-        doc["source"] = article.source
-    if article.category:
-        doc["category"] = article.category
+    # Every document has a value in each facet column, "" when unknown: Whoosh reads past the end of a
+    # segment's column whose last documents have none.
+    doc["source"] = article.source or ""
+    doc["category"] = category_key(article.category) if article.category else ""
     if published is not None and article.published:
         doc["published"] = published
         doc["published_iso"] = article.published.strip()

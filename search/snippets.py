@@ -8,6 +8,7 @@ BODY_WINDOW characters of each body are read.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from html import escape
 
@@ -22,14 +23,25 @@ SEPARATOR = " … "
 TEXT_FIELDS = ("title", "body")
 
 
+_LEADING_PUNCTUATION = re.compile(r"^[\s,.;:!?)\]}…–—-]+")
+
+
+def without_leading_punctuation(text: str) -> str:
+    """A fragment cut mid-sentence must not open on the punctuation before its first word (", Jumat")."""
+    return _LEADING_PUNCTUATION.sub("", text)
+
+
 class MarkFormatter(Formatter):
     """Wraps each match in <mark> and escapes everything, matches included: "a<b kebakaran" with the match
-    "kebakaran" gives "a&lt;b <mark>kebakaran</mark>"."""
+    "kebakaran" gives "a&lt;b <mark>kebakaran</mark>"; no fragment starts on punctuation."""
 
     between = SEPARATOR
 
     def _text(self, text: str) -> str:
         return escape(text, quote=True)
+
+    def format_fragment(self, fragment, replace: bool = False) -> str:
+        return without_leading_punctuation(super().format_fragment(fragment, replace))
 
     def format_token(self, text: str, token, replace: bool = False) -> str:
         return f"<mark>{self._text(get_text(text, token, replace))}</mark>"
@@ -93,6 +105,7 @@ def marked_snippet(body: str, terms: Iterable[str], analyzer: Analyzer) -> str:
 
 def opening(text: str, limit: int = FRAGMENT_CHARS) -> str:
     """The first `limit` characters, cut at a word boundary, with an ellipsis when cut."""
+    text = without_leading_punctuation(text)
     if len(text) <= limit:
         return text
     cut = text[:limit].rsplit(" ", 1)[0]

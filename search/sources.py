@@ -386,13 +386,19 @@ def record_datetime(date: str | None, time: str | None = None) -> str | None:
 _PARAGRAPH_JOIN = re.compile(r",(?:(?<=[.!?\"”],)|(?<=[.!?\"”] ,)),*\s*(?=[\"“A-Z0-9])")
 _ODD_SPACES = ("\t", "\u00a0", "\u200b", "\u200e", "\u200f", "\ufeff")
 _SPACE_RUN = re.compile(r"  +")
+# What an export leaves where it dropped a link's text: "Baca juga:" with no title after it, an empty
+# "( ,)" where an abbreviation was linked, and a lone comma where an outlet's name was ("diterima , Jumat").
+_EMPTY_READ_ALSO = re.compile(r",*\s*\bBaca [Jj]uga\s*:\s*(?:,+|$)")
+_EMPTY_PARENTHESES = re.compile(r"\s*\(\s*[,;]?\s*\)")
+_COMMA_RUN = re.compile(r"[ \t]*,(?:[ \t]*,)*")
 # "- ", "– " or ", - " left at the start where an export cut the dateline ("JAKARTA, KOMPAS.com - ").
 _LEADING_JUNK = re.compile(r"^[,\s]*(?:[-–—]+(?=[\s,])[\s,]*)?")
 
 
 def clean_export_body(text: str) -> str:
     r"""Repair an exported body: mojibake and no-break spaces to plain text, paragraphs joined with ","
-    (as in CLICK-ID: 'sentence.,Next sentence') split back into paragraphs.
+    (as in CLICK-ID: 'sentence.,Next sentence') split back into paragraphs, and what dropped link text left
+    behind ("Baca juga:,,", "( ,)", "diterima , Jumat") removed.
 
     >>> clean_export_body("- Polisi menangkap dua orang.,¬†Keduanya diperiksa.")
     'Polisi menangkap dua orang.\n\nKeduanya diperiksa.'
@@ -402,8 +408,11 @@ def clean_export_body(text: str) -> str:
         if odd in text:
             text = text.replace(odd, " ")
     text = _LEADING_JUNK.sub("", text.replace("\r", ""))
-    text = _SPACE_RUN.sub(" ", _PARAGRAPH_JOIN.sub("\n\n", text))
-    return "\n\n".join(p.strip() for p in text.split("\n") if p.strip(" ,"))
+    text = _PARAGRAPH_JOIN.sub("\n\n", _EMPTY_READ_ALSO.sub(",", text))
+    text = _COMMA_RUN.sub(",", _EMPTY_PARENTHESES.sub("", text))
+    text = _SPACE_RUN.sub(" ", text)
+    paragraphs = (p.strip().lstrip(",;: ") for p in text.split("\n"))
+    return "\n\n".join(p for p in paragraphs if p)
 
 
 def _clean_inline(text: str | None) -> str:

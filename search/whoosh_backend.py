@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import heapq
 import threading
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh.index import Index
-from whoosh.query import And, Prefix, Query, Term, TermRange
+from whoosh.query import And, Or, Prefix, Query, Term, TermRange
 from whoosh.searching import Searcher
+from whoosh.sorting import FieldFacet, FunctionFacet, MultiFacet
 
 from search import facets
 from search.analysis import load_stem_cache
@@ -52,6 +56,15 @@ def _column_values(reader, fieldname: str, missing: str) -> list[str]:
     return [column[docnum] or missing for docnum in range(reader.doc_count_all())]
 
 
+def _newest_published(searcher: Searcher, day_of: list[str]) -> str | None:
+    reader = searcher.reader()
+    published = reader.column_reader("published", translate=True) if reader.doc_count() else None
+    if published is None:
+        return None
+    dated = [(published[doc], doc) for doc in reader.all_doc_ids() if day_of[doc] != facets.UNDATED]
+    return reader.stored_fields(max(dated)[1]).get("published_iso") if dated else None
+
+
 class WhooshBackend:
     """Answers for one opened generation; safe to share between threads."""
 
@@ -60,15 +73,20 @@ class WhooshBackend:
         self._lock = threading.Lock()
         self._idle: list[Searcher] = []
         self._closed = False
+        self._title_lock = threading.Lock()
+        self._title_table: tuple[list[str], list[int]] | None = None
         with self._searcher() as searcher:
             self.schema = searcher.schema
             reader = searcher.reader()
-            self._sources = sorted(reader.field_terms("source"))
+            self._sources = sorted(name for name in reader.field_terms("source") if name)
             self._doc_count = reader.doc_count()
-            # Each article's day and outlet, read once: counting facets over thousands of matches per
-            # request then costs two list lookups per match instead of column-file reads.
+            # Each article's day, outlet and category, read once: counting facets over thousands of matches
+            # per request then costs a list lookup per facet and match instead of column-file reads.
             self._day_of = _column_values(reader, "day", facets.UNDATED)
-            self._source_of = _column_values(reader, "source", "")
+            self._term_of = {
+                name: _column_values(reader, name, "").__getitem__ for name in facets.TERM_FACETS
+            }
+            self._newest = _newest_published(searcher, self._day_of)
         self._spelled = self.schema["body"].spelling_fieldname("body")  # where the unstemmed words are
 
     @contextmanager
@@ -98,6 +116,31 @@ class WhooshBackend:
     def sources(self) -> list[str]:
         return self._sources
 
+    def newest_published(self) -> str | None:
+        return self._newest
+
+    def completions(self, prefix: str, limit: int) -> list[tuple[str, int]]:
+        """A binary search in the sorted table of title words; the top `limit` of its range by frequency."""
+        words, counts = self._title_words()
+        start, end = bisect_left(words, prefix), bisect_left(words, prefix + "\U0010ffff")
+        best = heapq.nsmallest(limit, range(start, end), key=lambda at: (-counts[at], words[at]))
+        return [(words[at], counts[at]) for at in best]
+
+    def _title_words(self) -> tuple[list[str], list[int]]:
+        """Every title word and phrase with its article count, sorted, read on the first completion: a
+        lookup per term as a reader types would take hundreds of milliseconds on a short prefix. Each
+        segment is read on its own (Whoosh's multi-segment reader merges terms several times slower)."""
+        with self._title_lock:
+            if self._title_table is None:
+                counted: Counter[str] = Counter()
+                with self._searcher() as searcher:
+                    for leaf, _offset in searcher.reader().leaf_readers():
+                        for word, info in leaf.iter_field("title_words"):
+                            counted[word.decode("utf-8")] += info.doc_frequency()
+                words = sorted(counted)
+                self._title_table = (words, [counted[word] for word in words])
+            return self._title_table
+
     def doc_count(self) -> int:
         return self._doc_count
 
@@ -122,39 +165,42 @@ class WhooshBackend:
             return facets.count_facets(
                 matching_docs(searcher, scope),
                 self._day_of.__getitem__,
-                self._source_of.__getitem__,
+                self._term_of,
                 request.date,
-                request.source,
+                request.term_choices(),
                 keep_docs=bool(_filters(request, with_choices=True)),
             )
 
     def hits(self, query: Query, request: SearchRequest, counts: facets.FacetCounts) -> list[StoredHit]:
         """`counts.docs` holds the filtered matches (None: no filter), a ready filter for the ranking."""
-        sort = {} if request.sort == "relevance" else {"sortedby": "published"}
         with self._searcher() as searcher:
             results = searcher.search(
                 query,
                 limit=request.page * request.per_page,
                 filter=counts.docs,
-                reverse=request.sort == "newest",
-                **sort,
+                sortedby=None if request.sort == "relevance" else self._by_date(request.sort == "newest"),
             )
             shown = results[(request.page - 1) * request.per_page : request.page * request.per_page]
             return [StoredHit(hit.fields(), hit.score) for hit in shown]
 
+    def _by_date(self, newest_first: bool) -> MultiFacet:
+        """Publication order, undated articles last either way (as OpenSearch's "missing": "_last")."""
+        undated_last = FunctionFacet(lambda _searcher, docnum: self._day_of[docnum] == facets.UNDATED)
+        return MultiFacet([undated_last, FieldFacet("published", reverse=newest_first)])
+
 
 def _filters(request: SearchRequest, with_choices: bool) -> list[Query]:
-    """Filters for the request; `with_choices` adds the facet choices (outlet, drill-down date)."""
+    """Filters for the request; `with_choices` adds the facet choices (outlets, categories, drill-down
+    date)."""
     filters: list[Query] = []
-    if request.category:
-        filters.append(Term("category", request.category))
     if request.date_from or request.date_to:
         low = request.date_from.isoformat() if request.date_from else EARLIEST_DAY
         high = request.date_to.isoformat() if request.date_to else LATEST_DAY
         filters.append(TermRange("day", low, high))
     if with_choices:
-        if request.source:
-            filters.append(Term("source", request.source))
+        for name, values in request.term_choices().items():
+            if values:
+                filters.append(Or([Term(name, value) for value in values]))
         if request.date == facets.UNDATED:
             filters.append(Term("day", facets.UNDATED))
         elif request.date:

@@ -75,3 +75,82 @@ def test_phone_width_page_has_no_horizontal_scroll(page, live_server: str, tmp_p
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0
     page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
+
+
+def test_several_outlets_are_chosen_with_checkboxes(page, live_server: str, tmp_path: Path) -> None:
+    page.goto(live_server + "/search?q=hutan")
+    outlets = page.locator("#facet-source input[type=checkbox]")
+    assert outlets.count() >= 2
+    chosen = [outlets.nth(0).get_attribute("value"), outlets.nth(1).get_attribute("value")]
+    outlets.nth(0).check()
+    outlets.nth(1).check()
+    page.click("#facet-source button[type=submit]")
+    page.wait_for_selector("article.result")
+    assert page.input_value("form[role=search] input[name=q]") == "hutan"
+    shown = set(page.locator("article.result .result-source").all_inner_texts())
+    assert shown and shown <= set(chosen)
+    assert len(shown) == 2
+    assert sorted(page.locator(".active-filters .chip").all_inner_texts()) == sorted(f"{c} ×" for c in chosen)
+    page.screenshot(path=str(tmp_path / "outlets-desktop.png"), full_page=True)
+    feed_href = page.locator("a.feed-link").get_attribute("href")
+    assert page.locator('head link[type="application/atom+xml"]').get_attribute("href") == feed_href
+    feed = page.request.get(live_server + feed_href)
+    assert feed.ok and feed.headers["content-type"].startswith("application/atom+xml")
+    assert {f"<name>{outlet}</name>" in feed.text() for outlet in chosen} == {True}
+
+
+def test_on_a_phone_the_facets_open_from_a_filter_button_above_the_results(
+    page, live_server: str, tmp_path: Path
+) -> None:
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(live_server + "/search?q=bekasi")
+    button, facets = page.locator(".filters-button"), page.locator("aside.facets")
+    assert button.is_visible() and not facets.is_visible()
+    first_result = page.locator("article.result").first.bounding_box()
+    assert button.bounding_box()["y"] < first_result["y"]
+    page.screenshot(path=str(tmp_path / "phone-filters-closed.png"), full_page=True)
+    button.click()
+    assert facets.is_visible()
+    assert facets.bounding_box()["y"] < page.locator("article.result").first.bounding_box()["y"]
+    page.screenshot(path=str(tmp_path / "phone-filters-open.png"), full_page=True)
+
+    page.set_viewport_size({"width": 1200, "height": 900})
+    page.goto(live_server + "/search?q=bekasi")
+    assert page.locator("aside.facets").is_visible() and not page.locator(".filters-button").is_visible()
+
+
+def test_home_page_lists_the_newest_articles_beside_the_facets(
+    page, live_server: str, tmp_path: Path
+) -> None:
+    page.goto(live_server + "/")
+    assert page.locator("article.result").count() == 10
+    facets, intro = page.locator("aside.facets").bounding_box(), page.locator(".intro").bounding_box()
+    assert facets["x"] + facets["width"] <= intro["x"]  # the left column holds the facets
+    page.screenshot(path=str(tmp_path / "home-desktop.png"), full_page=True)
+    page.locator("#facet-category a").first.click()
+    page.wait_for_load_state()
+    assert page.locator(".active-filters .chip").count() == 1
+    page.click("text=30 hari terakhir")
+    page.wait_for_load_state()
+    assert page.locator(".quick-ranges .chip.selected").inner_text() == "30 hari terakhir"
+    assert page.locator(".active-filters .chip").count() == 2
+    page.screenshot(path=str(tmp_path / "home-category-30-days.png"), full_page=True)
+
+
+def test_completions_appear_as_you_type_and_the_form_works_without_javascript(
+    page, live_server: str, tmp_path: Path
+) -> None:
+    page.goto(live_server + "/")
+    page.locator("input[name=q]").press_sequentially("kebak", delay=30)
+    # a selector wait, not wait_for_function: the page's CSP forbids the eval that polling a function uses
+    page.wait_for_selector("#suggestions option", state="attached")
+    options = page.eval_on_selector_all("#suggestions option", "els => els.map(e => e.value)")
+    assert options and all(option.startswith("kebak") for option in options)
+    page.screenshot(path=str(tmp_path / "suggest-desktop.png"))
+
+    without_script = page.context.browser.new_page(java_script_enabled=False)
+    without_script.goto(live_server + "/")
+    without_script.fill("input[name=q]", "kebakaran")
+    without_script.press("input[name=q]", "Enter")
+    without_script.wait_for_selector("article.result")
+    assert without_script.locator("article.result").count() >= 1

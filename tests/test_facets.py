@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from search.facets import (
-    MAX_SOURCE_ITEMS,
+    MAX_TERM_ITEMS,
     UNDATED,
     FacetCounts,
     count_facets,
@@ -17,7 +17,7 @@ from search.facets import (
     in_date_selection,
     is_date_selection,
     long_date,
-    source_facet_items,
+    term_facet_items,
 )
 
 # document number -> (day, outlet); "" is what the columns hold for a missing value
@@ -33,8 +33,9 @@ DOCS = {
 
 
 def counts(selected_date: str | None = None, selected_source: str | None = None, **options) -> FacetCounts:
+    chosen = {"source": (selected_source,) if selected_source else ()}
     return count_facets(
-        DOCS, lambda doc: DOCS[doc][0], lambda doc: DOCS[doc][1], selected_date, selected_source, **options
+        DOCS, lambda doc: DOCS[doc][0], {"source": lambda doc: DOCS[doc][1]}, selected_date, chosen, **options
     )
 
 
@@ -102,33 +103,39 @@ def test_in_date_selection_by_prefix_and_undated_exactly() -> None:
 def test_counts_with_nothing_chosen() -> None:
     found = counts()
     assert found.date == {"2019": 5, "2020": 1, UNDATED: 1}
-    assert found.source == {"Kompas": 3, "Tempo": 3}  # an article without an outlet is in no source count
+    assert found.terms["source"] == {
+        "Kompas": 3,
+        "Tempo": 3,
+    }  # an article without an outlet is in no source count
     assert (found.total, found.docs) == (7, None)
 
 
 def test_counts_within_a_chosen_year_are_per_month() -> None:
     found = counts("2019")
     assert found.date == {"2019-09": 4, "2019-10": 1}
-    assert found.source == {"Kompas": 2, "Tempo": 2}
+    assert found.terms["source"] == {"Kompas": 2, "Tempo": 2}
     assert found.total == 5
 
 
 def test_a_chosen_day_counts_its_month_and_a_chosen_outlet_still_shows_the_others() -> None:
     found = counts("2019-09-10", "Kompas", keep_docs=True)
     assert found.date == {"2019-09-10": 1}  # Kompas's days of September 2019: the chosen day is one of them
-    assert found.source == {"Kompas": 1, "Tempo": 1}  # the outlets of that day, the chosen one or not
+    assert found.terms["source"] == {
+        "Kompas": 1,
+        "Tempo": 1,
+    }  # the outlets of that day, the chosen one or not
     assert (found.total, found.docs) == (1, {0})
     elsewhere = counts("2019-09-11", "Kompas", keep_docs=True)  # a day with no Kompas article
-    assert elsewhere.source == {"Tempo": 1}
+    assert elsewhere.terms["source"] == {"Tempo": 1}
     assert (elsewhere.total, elsewhere.docs) == (0, set())
 
 
 def test_undated_and_outlet_choices_narrow_the_total() -> None:
     undated = counts(UNDATED, keep_docs=True)
-    assert (undated.date, undated.source, undated.docs) == ({UNDATED: 1}, {"Tempo": 1}, {4})
+    assert (undated.date, undated.terms["source"], undated.docs) == ({UNDATED: 1}, {"Tempo": 1}, {4})
     tempo = counts(None, "Tempo", keep_docs=True)
     assert tempo.date == {"2019": 2, UNDATED: 1}
-    assert tempo.source == {"Kompas": 3, "Tempo": 3}
+    assert tempo.terms["source"] == {"Kompas": 3, "Tempo": 3}
     assert (tempo.total, tempo.docs) == (3, {1, 4, 6})
 
 
@@ -169,17 +176,23 @@ def test_date_trail_leads_back_up_level_by_level() -> None:
 
 def outlet_counts(how_many: int) -> FacetCounts:
     """Outlets "Media 01" ... with 1, 2, ... matches, so the last one has the most."""
-    return FacetCounts(date={}, source={f"Media {n:02d}": n for n in range(1, how_many + 1)}, total=0)
+    return FacetCounts(
+        date={}, terms={"source": {f"Media {n:02d}": n for n in range(1, how_many + 1)}}, total=0
+    )
 
 
-def source_toggle(value: str | None) -> str:
-    return f"?source={value}" if value else "?"
+def source_toggle(values: tuple[str, ...]) -> str:
+    return "?" + "&".join(f"source={value}" for value in values)
+
+
+def source_items(found: FacetCounts, chosen: tuple[str, ...] = ()) -> list[dict]:
+    return term_facet_items(found.terms["source"], chosen, source_toggle, str)
 
 
 def test_source_items_are_the_most_frequent_outlets() -> None:
-    items = source_facet_items(outlet_counts(MAX_SOURCE_ITEMS + 5), None, source_toggle)
-    assert len(items) == MAX_SOURCE_ITEMS
-    assert [item["count"] for item in items] == list(range(MAX_SOURCE_ITEMS + 5, 5, -1))
+    items = source_items(outlet_counts(MAX_TERM_ITEMS + 5))
+    assert len(items) == MAX_TERM_ITEMS
+    assert [item["count"] for item in items] == list(range(MAX_TERM_ITEMS + 5, 5, -1))
     assert items[0] == {
         "value": "Media 25",
         "label": "Media 25",
@@ -190,8 +203,8 @@ def test_source_items_are_the_most_frequent_outlets() -> None:
 
 
 def test_equal_counts_are_ordered_by_name() -> None:
-    tied = FacetCounts(date={}, source={"Tempo": 2, "Detik": 2, "Antara": 5}, total=0)
-    assert [item["value"] for item in source_facet_items(tied, None, source_toggle)] == [
+    tied = FacetCounts(date={}, terms={"source": {"Tempo": 2, "Detik": 2, "Antara": 5}}, total=0)
+    assert [item["value"] for item in source_items(tied)] == [
         "Antara",
         "Detik",
         "Tempo",
@@ -199,8 +212,8 @@ def test_equal_counts_are_ordered_by_name() -> None:
 
 
 def test_the_chosen_outlet_is_always_shown_and_choosing_it_again_clears_it() -> None:
-    items = source_facet_items(outlet_counts(MAX_SOURCE_ITEMS + 5), "Media 01", source_toggle)
-    assert len(items) == MAX_SOURCE_ITEMS + 1
+    items = source_items(outlet_counts(MAX_TERM_ITEMS + 5), ("Media 01",))
+    assert len(items) == MAX_TERM_ITEMS + 1
     assert items[-1] == {
         "value": "Media 01",
         "label": "Media 01",
@@ -209,5 +222,5 @@ def test_the_chosen_outlet_is_always_shown_and_choosing_it_again_clears_it() -> 
         "toggle": "?",
     }
     assert sum(item["selected"] for item in items) == 1
-    (absent,) = source_facet_items(outlet_counts(0), "Media 99", source_toggle)
+    (absent,) = source_items(outlet_counts(0), ("Media 99",))
     assert (absent["count"], absent["selected"]) == (0, True)

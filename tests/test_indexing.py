@@ -65,7 +65,7 @@ def test_build_indexes_each_article_once_with_date_facets(tmp_path: Path) -> Non
     assert flood[0]["title"] == "Banjir Merendam Ratusan Rumah di Bekasi"  # the first one seen wins
     assert (flood[0]["year"], flood[0]["month"], flood[0]["day"]) == ("2019", "2019-09", "2019-09-10")
     assert flood[0]["published_iso"] == "2019-09-10T21:48:00+07:00"
-    assert (flood[0]["source"], flood[0]["category"]) == ("Kabar Nusantara", "Daerah")
+    assert (flood[0]["source"], flood[0]["category"]) == ("Kabar Nusantara", "daerah")  # the facet key
     undated = stored(tmp_path / "ix", day="none")
     assert [(a["title"], a["year"], a["month"]) for a in undated] == [
         ("Festival Budaya Digelar di Alun-Alun", "none", "none")
@@ -172,10 +172,12 @@ def test_stats_describe_the_current_index(tmp_path: Path) -> None:
     assert stats["articles"] == 6
     assert stats["per_source"] == {"Kabar Nusantara": 3, "Warta Harian": 3}
     assert stats["without_date"] == 1
-    assert (stats["first_published"], stats["last_published"]) == (
-        "2019-09-10T21:48:00",
-        "2020-01-15T10:30:00",
+    assert (stats["first_published"], stats["last_published"]) == (  # as the API gives them
+        "2019-09-10T21:48:00+07:00",
+        "2020-01-15T10:30:00+07:00",
     )
+    assert sum(stats["per_category"].values()) == 6
+    assert "daerah" in stats["per_category"] and all(key == key.lower() for key in stats["per_category"])
     assert stats["size_bytes"] > 0
     assert stats["last_build"]["indexed"] == 5 and stats["last_build"]["seconds"] >= 0
     assert stats["last_update"]["replaced"] == 1
@@ -191,6 +193,17 @@ def test_a_build_that_finds_no_articles_leaves_the_previous_index_serving(tmp_pa
     assert "left as it was" in done.stderr and "Traceback" not in done.stderr
     assert current_generation(tmp_path / "ix") == before
     assert index_stats(tmp_path / "ix")["articles"] == 5
+
+
+@pytest.mark.parametrize("command", ["build", "update"])
+def test_a_run_that_reads_nothing_fails_and_publishes_nothing(tmp_path: Path, command: str) -> None:
+    build_index(tmp_path / "ix", [ARTICLES])
+    before = current_generation(tmp_path / "ix")
+    done = run_indexer(command, "--index", str(tmp_path / "ix"), str(CORRUPT / "garbage.json"))
+    assert done.returncode == 1
+    assert "no articles found in the given paths" in done.stderr and "left as it was" in done.stderr
+    assert current_generation(tmp_path / "ix") == before
+    assert index_stats(tmp_path / "ix")["last_update"] is None
 
 
 # --- errors a user can act on
@@ -223,7 +236,7 @@ def test_corrupt_inputs_are_skipped_and_reported_and_the_build_finishes(tmp_path
 
     assert done.returncode == 0, done.stderr
     assert "garbage.json" in done.stderr and "truncated.jsonl" in done.stderr
-    assert "indexed 1 articles" in done.stdout and "skipped 2" in done.stdout
+    assert "indexed 1 article (" in done.stdout and "skipped 2" in done.stdout
     assert titles(tmp_path / "ix") == {"Pelabuhan Baru Mulai Beroperasi"}
 
 

@@ -5,14 +5,24 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from helpers import ENGINES, IndexLocations
+from werkzeug.datastructures import MultiDict
 
+from search import facets, snippets
 from search.backend import open_location
-from search.query import COMMON_WORDS_NOTE, PARTIAL_NOTE, SearchService
+from search.query import (
+    COMMON_WORDS_NOTE,
+    EXCLUSIONS_ONLY_NOTE,
+    NO_WORDS_NOTE,
+    PARTIAL_NOTE,
+    SearchService,
+)
 from search.request import MAX_QUERY_CHARS, InvalidRequest, SearchRequest
+from search.schema import make_schema
 from search.store import IndexMissingError
 from search.writing import build_index
 
@@ -27,9 +37,13 @@ def service(request: pytest.FixtureRequest, index_locations: IndexLocations) -> 
 
 
 def search(service: SearchService, **params) -> dict:
-    """The JSON answer for `params`, as the API would give it."""
-    request = SearchRequest.from_params({name: str(value) for name, value in params.items()})
-    return service.search(request).to_json()
+    """The JSON answer for `params` (a list: the parameter given several times), as the API would give it."""
+    given = MultiDict([(name, str(value)) for name, values in params.items() for value in _as_list(values)])
+    return service.search(SearchRequest.from_params(given)).to_json()
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
 
 
 def titles(answer: dict) -> list[str]:
@@ -88,13 +102,46 @@ def test_query_syntax(service, q, expected):
     assert set(titles(search(service, q=q))) == expected
 
 
-@pytest.mark.parametrize(
-    "q", ['"((', "title:", 'a"b(c', "AND OR NOT", "-", "hutan)))", '"hutan', "source:", "~!@#$%^&*"]
-)
+@pytest.mark.parametrize("q", ["title:", 'a"b(c', "hutan)))", '"hutan', "source:"])
 def test_unparseable_input_is_searched_as_words_never_an_error(service, q):
     as_words = " ".join(re.findall(r"\w+", q))
     answer, plain = search(service, q=q), search(service, q=as_words)
     assert (answer["total"], titles(answer)) == (plain["total"], titles(plain))
+
+
+@pytest.mark.parametrize(("q", "words"), [("kebakaran OR", "kebakaran"), ("hutan AND", "hutan"),
+                                          ("OR AND hutan", "hutan"), ("riau NOT", "riau")])  # fmt: skip
+def test_a_dangling_operator_is_dropped_not_searched_as_a_word(service, q, words):
+    answer, plain = search(service, q=q), search(service, q=words)
+    assert (answer["note"], answer["total"], titles(answer)) == (None, plain["total"], titles(plain))
+    assert answer["total"] > 0
+
+
+@pytest.mark.parametrize(
+    ("q", "note"),
+    [
+        ("-banjir", EXCLUSIONS_ONLY_NOTE),
+        ("NOT hutan", EXCLUSIONS_ONLY_NOTE),
+        ('-"kerja sama" -riau', EXCLUSIONS_ONLY_NOTE),
+        ("*", NO_WORDS_NOTE),
+        ("((((", NO_WORDS_NOTE),
+        ('"((', NO_WORDS_NOTE),
+        (":", NO_WORDS_NOTE),
+        ("~!@#$%^&*", NO_WORDS_NOTE),
+        ("AND OR NOT", NO_WORDS_NOTE),
+        ("yang dan", COMMON_WORDS_NOTE),
+    ],
+)
+def test_a_query_that_can_find_nothing_says_why(service, q, note):
+    answer = search(service, q=q)
+    assert (answer["note"], answer["total"], answer["results"], answer["suggestion"]) == (note, 0, [], None)
+
+
+def test_control_characters_are_removed_from_the_query_before_anything_else(service):
+    answer, plain = search(service, q="kebakaran\x00hutan\triau"), search(service, q="kebakaran hutan riau")
+    assert answer["query"] == "kebakaran hutan riau"
+    assert (answer["total"], titles(answer)) == (plain["total"], titles(plain))
+    assert answer["total"] > 0
 
 
 def test_filters_by_outlet_category_and_dates(service):
@@ -105,6 +152,123 @@ def test_filters_by_outlet_category_and_dates(service):
     ranged = search(service, q="kebakaran", **{"from": "2019-09-11", "to": "2019-09-12"})
     assert {hit["published"][:10] for hit in ranged["results"]} == {"2019-09-11", "2019-09-12"}
     assert ranged["total"] == 3
+
+
+@pytest.mark.parametrize("spelling", ["metro", "Metro", "METRO", " metro "])
+def test_category_is_matched_whatever_its_case(service, spelling):
+    answer = search(service, q="bekasi", category=spelling)
+    assert set(titles(answer)) == {
+        "Banjir Rendam Perumahan di Bekasi",
+        "Pasar Barang Bekas di Bekasi Ramai Pembeli",
+    }
+    chosen = [item for item in answer["facets"]["category"] if item["selected"]]
+    assert [(item["value"], item["label"]) for item in chosen] == [("metro", "Metro")]
+
+
+def test_category_facet_counts_every_match_and_keeps_alternatives(service):
+    answer = search(service, q="kebakaran")
+    assert {item["label"]: item["count"] for item in answer["facets"]["category"]} == {
+        "Daerah": 2,
+        "Nasional": 3,
+        "Metro": 1,
+    }
+    chosen = search(service, q="kebakaran", category="daerah")
+    assert chosen["total"] == 2
+    assert {item["value"]: item["count"] for item in chosen["facets"]["category"]} == {
+        "daerah": 2,
+        "nasional": 3,
+        "metro": 1,
+    }
+    assert {item["value"]: item["count"] for item in chosen["facets"]["source"]} == {"Kabar Riau": 2}
+
+
+def test_several_outlets_at_once(service):
+    answer = search(service, q="kebakaran", source=["Kabar Riau", "kota kita"])
+    assert answer["total"] == 3
+    assert {hit["source"] for hit in answer["results"]} == {"Kabar Riau", "Kota Kita"}
+    chosen = {item["value"]: item["selected"] for item in answer["facets"]["source"]}
+    assert chosen == {"Warta Nasional": False, "Kabar Riau": True, "Kota Kita": True}
+    warta = next(item for item in answer["facets"]["source"] if item["value"] == "Warta Nasional")
+    assert warta["toggle"] == "?q=kebakaran&source=Kabar+Riau&source=Kota+Kita&source=Warta+Nasional"
+    riau = next(item for item in answer["facets"]["source"] if item["value"] == "Kabar Riau")
+    assert riau["toggle"] == "?q=kebakaran&source=Kota+Kita"
+
+
+def test_an_empty_query_browses_the_newest_articles_with_facets(service):
+    answer = search(service, per_page=3)
+    assert answer["total"] == 17
+    assert [hit["published"] for hit in answer["results"]] == [
+        "2019-10-02T11:00:00+07:00",
+        "2019-09-20T09:00:00+07:00",
+        "2019-09-18T15:20:00+07:00",
+    ]
+    assert {item["value"]: item["count"] for item in answer["facets"]["date"]} == {
+        "2018": 2,
+        "2019": 14,
+        "none": 1,
+    }
+    assert len(answer["facets"]["source"]) == 7 and len(answer["facets"]["category"]) == 8
+    assert all(hit["snippet"] and hit["score"] is None for hit in answer["results"])
+    by_outlet = search(service, source="Bola Kita", sort="oldest")
+    assert titles(by_outlet) == [
+        "Timnas Indonesia Kalah dari Malaysia di Kualifikasi Piala Dunia",
+        "Pelatih Timnas Janji Evaluasi Lini Belakang",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("keba", ["kebakaran", "kebakaran hutan"]),
+        ("KEBAKARAN HU", ["kebakaran hutan", "kebakaran hutan kalimantan"]),  # a phrase, then a word's
+        ("asap kebakaran hu", ["asap kebakaran hutan", "asap kebakaran hutan kalimantan"]),
+        ("beka", ["bekasi", "bekas", "bekasi ramai"]),  # by how many titles have them
+        ("timnas indo", ["timnas indonesia", "timnas indonesia kalah"]),
+        ("baka", []),  # "bakar" is a stem of the titles' words, never written in a title
+        ("k", []),
+        ("", []),
+    ],
+)
+def test_completions_come_from_the_titles_words_and_phrases(service, typed, expected):
+    assert service.complete(typed) == expected
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def compounds(
+    request: pytest.FixtureRequest, index_locations: IndexLocations, tmp_path_factory
+) -> SearchService:
+    """Titles with each compound written closed and open."""
+    lines = [
+        {"title": title, "content": f"{title}. Laporan lengkap menyusul.", "url": f"https://x.example/{n}"}
+        for n, title in enumerate([
+            "Liga Sepakbola Putri Dimulai", "Stadion Sepak Bola Baru Dibuka",
+            "Atlet Bulutangkis Juara Lagi", "Final Bulu Tangkis Ditunda",
+            "Kerjasama Dagang Diperluas", "Kerja Sama Riset Disepakati",
+            "Bola Basket dan Sepak Takraw",  # neither spelling: the words apart, not the compound
+        ])
+    ]  # fmt: skip
+    export = tmp_path_factory.mktemp("compounds") / "compounds.jsonl"
+    export.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    location = index_locations.new(request.param)
+    build_index(location, [export])
+    return SearchService(open_location(location))
+
+
+@pytest.mark.parametrize(
+    ("spellings", "expected"),
+    [
+        (["sepakbola", "sepak bola", "Sepak Bola", '"sepak bola"'],
+         {"Liga Sepakbola Putri Dimulai", "Stadion Sepak Bola Baru Dibuka"}),
+        (["bulutangkis", "bulu tangkis"], {"Atlet Bulutangkis Juara Lagi", "Final Bulu Tangkis Ditunda"}),
+        (["kerjasama", "kerja sama"], {"Kerjasama Dagang Diperluas", "Kerja Sama Riset Disepakati"}),
+    ],
+)  # fmt: skip
+def test_a_compound_written_closed_or_open_finds_both(compounds, spellings, expected):
+    for spelling in spellings:
+        answer = search(compounds, q=spelling)
+        assert (set(titles(answer)), answer["note"]) == (expected, None), spelling
+    marked_titles = [hit["title_html"] for hit in search(compounds, q=spellings[0])["results"]]
+    assert all("<mark>" in title for title in marked_titles)
 
 
 def test_sort_by_date(service):
@@ -141,6 +305,41 @@ def test_date_facet_counts_all_matches_and_drills_down_and_back_up(service):
     assert chosen[0]["toggle"] == "?q=pemerintah&date=2019-09"  # choosing it again goes back up
     assert [step["label"] for step in day["date_trail"]] == ["Semua tanggal", "2019", "September 2019"]
     json.dumps(day)  # every facet value is JSON-ready
+
+
+def test_quick_date_ranges_count_back_from_the_newest_article(service):
+    answer = search(service, q="kebakaran")
+    assert [(item["label"], item["from"], item["to"]) for item in answer["date_ranges"]] == [
+        ("24 jam terakhir", "2019-10-01", "2019-10-02"),
+        ("7 hari terakhir", "2019-09-26", "2019-10-02"),
+        ("30 hari terakhir", "2019-09-03", "2019-10-02"),
+        ("tahun ini", "2019-01-01", "2019-10-02"),
+    ]
+    week = answer["date_ranges"][1]["toggle"]
+    assert week == "?q=kebakaran&from=2019-09-26&to=2019-10-02"
+    chosen = search(service, q="kebakaran", **{"from": "2019-09-26", "to": "2019-10-02"})
+    assert titles(chosen) == ["Pemerintah Tambah Anggaran Pemadaman Kebakaran Hutan"]
+    assert [item["selected"] for item in chosen["date_ranges"]] == [False, True, False, False]
+    assert chosen["date_ranges"][1]["toggle"] == "?q=kebakaran"
+
+
+@pytest.mark.parametrize(
+    ("published", "shown"),
+    [
+        ("2019-10-02T11:00:00+07:00", "baru saja"),
+        ("2019-10-02T10:15:00+07:00", "45 menit lalu"),
+        ("2019-10-02T03:00:00+00:00", "1 jam lalu"),
+        ("2019-10-02T08:00:00+07:00", "3 jam lalu"),
+        ("2019-09-29T11:00:00+07:00", "3 hari lalu"),
+        ("2019-09-20T11:00:00+07:00", None),
+        ("2019-10-02", None),
+        ("2019-10-03T11:00:00+07:00", None),
+        (None, None),
+    ],
+)
+def test_recent_results_say_how_long_ago(published, shown):
+    now = datetime(2019, 10, 2, 4, 0, 30, tzinfo=UTC)  # 11:00:30 WIB
+    assert facets.time_ago(published, now) == shown
 
 
 def test_undated_articles_have_their_own_facet_value(service):
@@ -189,12 +388,6 @@ def test_a_word_missing_a_letter_is_completed_rather_than_cut(tmp_path: Path, en
     assert search(service, q="pemerintha")["suggestion"]["q"] == "pemerintah"
 
 
-def test_a_query_of_only_common_words_says_so_and_suggests_nothing(service):
-    answer = search(service, q="yang dan")
-    assert (answer["total"], answer["suggestion"]) == (0, None)
-    assert answer["note"] == COMMON_WORDS_NOTE
-
-
 def test_no_suggestion_for_a_query_spelt_right(service):
     assert search(service, q="kebakaran hutan")["suggestion"] is None
 
@@ -209,6 +402,16 @@ def test_paging(service):
     assert not set(titles(first)) & set(titles(second))
     beyond = search(service, q="kebakaran", per_page=2, page=50)
     assert beyond["results"] == [] and beyond["total"] == 6
+
+
+@pytest.mark.parametrize(
+    ("body", "terms"),
+    [(", Jumat (20/9/2019) warga memadamkan api di hutan.", set()),
+     ("Kabut asap tebal sekali" + " kata" * 60 + ". , Jumat kebakaran meluas" + " lagi" * 60, {"bakar"})],
+)  # fmt: skip
+def test_a_snippet_never_starts_on_punctuation(body, terms):
+    snippet = snippets.marked_snippet(body, terms, make_schema()["body"].analyzer)
+    assert re.match(r"\w|<mark>", snippet), snippet
 
 
 def test_text_from_articles_is_escaped_in_titles_and_snippets(service):

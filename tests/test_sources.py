@@ -93,6 +93,20 @@ def test_clean_export_body_keeps_commas_inside_sentences() -> None:
 
 
 @pytest.mark.parametrize(
+    ("damaged", "repaired"),
+    [
+        ("Partai Pembangunan ( ,) memberi catatan.", ["Partai Pembangunan memberi catatan."]),
+        ("keterangan yang diterima , Jumat (20/9/2019).", ["keterangan yang diterima, Jumat (20/9/2019)."]),
+        ("kabar perusahaan  , Indonesia,  , melakukan PHK.", ["kabar perusahaan, Indonesia, melakukan PHK."]),
+        ("skor 21-12.,,Baca juga:,,Laga berjalan ketat.", ["skor 21-12.", "Laga berjalan ketat."]),
+        ("-  , dan lahan ( ,) yang terbakar.", ["dan lahan yang terbakar."]),
+    ],
+)  # fmt: skip
+def test_clean_export_body_removes_what_dropped_link_text_left(damaged: str, repaired: list[str]) -> None:
+    assert clean_export_body(damaged).split("\n\n") == repaired
+
+
+@pytest.mark.parametrize(
     ("date", "time", "expected"),
     [
         ("2019-09-10", "21:48 WIB", "2019-09-10T21:48:00+07:00"),

@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
 import urllib.request
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlencode
+from xml.etree import ElementTree
 
+import feedparser
 import pytest
 from bs4 import BeautifulSoup
 from helpers import serving
@@ -36,7 +42,7 @@ def client(index_dir: Path):
 
 
 def page(client, **params) -> BeautifulSoup:
-    response = client.get("/search?" + urlencode(params))
+    response = client.get("/search?" + urlencode(params, doseq=True))
     assert response.status_code == 200
     return BeautifulSoup(response.data, "lxml")
 
@@ -71,7 +77,7 @@ def test_results_page_follows_the_html_contract(client):
     items = soup.select("#facet-date li.facet-item")
     assert [item.select_one(".label").text for item in items] == ["2019"]
     assert len(soup.select("#facet-date .bar")) == len(items)
-    assert {a.select_one(".label").text for a in soup.select("#facet-source li.facet-item a")} == {
+    assert {a.select_one(".label").text for a in soup.select("#facet-source li.facet-item label")} == {
         "Warta Nasional",
         "Kabar Riau",
     }
@@ -100,11 +106,64 @@ def test_every_page_links_its_json_twin_with_the_same_answer(client):
     answer = api.get_json()
     assert (answer["query"], answer["page"], answer["per_page"], answer["total"]) == ("kebakaran", 2, 2, 6)
     assert [hit["title"] for hit in answer["results"]] == [a.text for a in soup.select(".result-title a")]
-    assert set(answer["results"][0]) == {"id", "title", "url", "source", "published", "snippet", "score"}
-    assert {"date", "source"} <= set(answer["facets"])
+    assert set(answer["results"][0]) == {
+        "id", "title", "title_html", "url", "source", "published", "snippet", "score"
+    }  # fmt: skip
+    assert {"date", "source", "category"} <= set(answer["facets"])
     assert {"value", "label", "count", "selected", "toggle"} <= set(answer["facets"]["date"][0])
     assert answer["took_ms"] >= 0
     assert soup.select_one("nav.pager a[rel=prev]")
+
+
+def test_every_results_page_links_an_atom_feed_of_its_newest_matches(client):
+    soup = page(client, q="kebakaran", source="Warta Nasional", page=2)
+    link = soup.select_one('head link[rel="alternate"][type="application/atom+xml"]')
+    assert link["href"] == "/search.atom?q=kebakaran&source=Warta+Nasional"
+    answer = client.get(link["href"])
+    assert answer.status_code == 200 and answer.mimetype == "application/atom+xml"
+    feed = feedparser.parse(answer.data)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    assert feed.feed.title == "Cari Berita: kebakaran"
+    assert feed.feed.links[0]["href"] == (
+        "http://localhost/search.atom?q=kebakaran&source=Warta+Nasional&sort=newest&per_page=20"
+    )
+    assert [entry.title for entry in feed.entries] == [
+        "Pemerintah Tambah Anggaran Pemadaman Kebakaran Hutan",
+        "Ratusan Hektare Hutan Kalimantan Terbakar",
+        "Asap Kebakaran Hutan, Sekolah di Pekanbaru Diliburkan",
+    ]
+    newest = feed.entries[0]
+    assert newest.link.startswith("https://") and newest.id == newest.link
+    assert newest.published == "2019-10-02T11:00:00+07:00" and newest.author == "Warta Nasional"
+    assert "kebakaran hutan" in newest.summary  # readers drop <mark>; the feed itself carries it, escaped
+    assert b"&lt;mark&gt;kebakaran&lt;/mark&gt;" in answer.data
+    assert feed.feed.updated == newest.updated
+
+
+def test_the_site_describes_itself_as_a_search_engine_for_the_address_bar(client):
+    assert page(client).select_one('head link[rel="search"]')["href"] == "/opensearch.xml"
+    answer = client.get("/opensearch.xml")
+    assert answer.mimetype == "application/opensearchdescription+xml"
+    root = ElementTree.fromstring(answer.data)
+    spec = "{http://a9.com/-/spec/opensearch/1.1/}"
+    assert root.tag == f"{spec}OpenSearchDescription"
+    assert root.find(f"{spec}ShortName").text == "Cari Berita"
+    templates = {url.get("type"): url.get("template") for url in root.findall(f"{spec}Url")}
+    assert templates["text/html"] == "http://localhost/search?q={searchTerms}"
+    assert templates["application/atom+xml"] == "http://localhost/search.atom?q={searchTerms}"
+    searched = client.get(templates["text/html"].replace("{searchTerms}", "kebakaran"))
+    assert searched.status_code == 200 and b"article" in searched.data
+
+
+def test_completions_as_you_type(client):
+    answer = client.get("/api/suggest?q=keba")
+    assert answer.status_code == 200
+    assert answer.get_json() == ["keba", ["kebakaran", "kebakaran hutan"]]
+    assert client.get("/api/suggest?q=%00").get_json() == ["", []]
+    box = page(client).select_one('form[role="search"] input[name="q"]')
+    assert box["data-suggest"] == "/api/suggest" and box["list"] == "suggestions"
+    assert client.get("/static/suggest.js").status_code == 200
 
 
 def test_misspelt_query_links_the_corrected_one(client):
@@ -114,10 +173,60 @@ def test_misspelt_query_links_the_corrected_one(client):
 
 
 def test_empty_states(client):
-    assert page(client).select_one(".intro")
     nothing = page(client, q="zxqv")
     assert not nothing.select("article.result")
     assert "Tidak ada berita" in nothing.select_one(".empty").text
+    assert not nothing.select(".facets, .facet h2, .filters-button")  # no empty TANGGAL/MEDIA headings
+
+
+def test_home_page_browses_the_newest_articles_with_every_facet(client):
+    home = page(client)
+    assert home.select_one(".intro")
+    dates = [time["datetime"] for time in home.select("article.result time.result-date")]
+    assert dates[:2] == ["2019-10-02T11:00:00+07:00", "2019-09-20T09:00:00+07:00"]
+    assert home.select_one(".result-count").text.startswith("Berita terbaru: 17 artikel")
+    assert {section["id"] for section in home.select(".facets section")} == {
+        "facet-date", "facet-source", "facet-category"
+    }  # fmt: skip
+    by_category = page(client, category="OLAHRAGA")
+    assert len(by_category.select("article.result")) == 2
+    assert not by_category.select_one(".intro")
+    assert [chip.text for chip in by_category.select(".active-filters .chip")] == ["Olahraga ×"]
+
+
+def test_a_recent_result_says_how_long_ago_it_was_published(tmp_path):
+    three_hours_ago = datetime.now(UTC) - timedelta(hours=3, minutes=5)
+    article = {
+        "title": "Gempa Kecil Terasa di Bandung",
+        "content": "Gempa kecil terasa di Bandung pagi ini; tidak ada kerusakan.",
+        "url": "https://kabar.example/gempa-bandung",
+        "published": three_hours_ago.astimezone(timezone(timedelta(hours=7))).isoformat(timespec="seconds"),
+    }
+    (tmp_path / "recent.jsonl").write_text(json.dumps(article), encoding="utf-8")
+    build_index(tmp_path / "ix", [tmp_path / "recent.jsonl"])
+    recent = create_app({"INDEX": str(tmp_path / "ix")}).test_client()
+    assert page(recent, q="gempa").select_one("article.result .result-ago").text == "· 3 jam lalu"
+
+
+def test_sort_is_offered_once_and_date_chips_read_like_the_facets(client):
+    assert not page(client, q="kebakaran").select(".result-ago")  # 2019 is not recent
+    soup = page(client, q="kebakaran", **{"from": "2019-09-16", "to": "2019-10-02"}, sort="newest")
+    assert not soup.select('form[role="search"] select[name="sort"]')
+    assert soup.select_one('form[role="search"] input[type="hidden"][name="sort"]')["value"] == "newest"
+    assert len(soup.select("nav.sort-links")) == 1
+    assert [chip.text for chip in soup.select(".active-filters .chip")] == ["16 Sep 2019 – 2 Okt 2019 ×"]
+
+
+def test_outlets_are_chosen_with_checkboxes_several_at_once(client):
+    soup = page(client, q="kebakaran")
+    form = soup.select_one("#facet-source form")
+    assert form.select_one('input[type="hidden"][name="q"]')["value"] == "kebakaran"
+    boxes = form.select('input[type="checkbox"][name="source"]')
+    assert {box["value"] for box in boxes} == {"Warta Nasional", "Kabar Riau", "Kota Kita"}
+    chosen = page(client, q="kebakaran", source=["Kabar Riau", "Kota Kita"])
+    assert {tag.text for tag in chosen.select("span.result-source")} == {"Kabar Riau", "Kota Kita"}
+    checked = chosen.select('#facet-source input[type="checkbox"][checked]')
+    assert {box["value"] for box in checked} == {"Kabar Riau", "Kota Kita"}
 
 
 @pytest.mark.parametrize(
@@ -156,7 +265,16 @@ def test_queries_and_article_text_are_escaped_everywhere(client):
 
     api = client.get("/api/search?" + urlencode({"q": HOSTILE}))
     assert api.get_json()["query"] == HOSTILE.strip()
-    assert client.get("/search?q=hutan").headers["Content-Security-Policy"].startswith("default-src 'none'")
+    policy = client.get("/search?q=hutan").headers["Content-Security-Policy"]
+    assert policy.startswith("default-src 'none'") and "script-src 'self';" in policy
+    assert "<script>" not in html  # only the site's own script file, never inline
+
+
+def test_control_characters_never_reach_the_page(client):
+    html = client.get("/search?q=%00").get_data(as_text=True)
+    assert "\x00" not in html
+    long_query = client.get("/search?q=a%00b&page=-1")  # the 400 page shows the query too
+    assert long_query.status_code == 400 and "\x00" not in long_query.get_data(as_text=True)
 
 
 def test_only_web_addresses_become_links(client):
@@ -172,6 +290,22 @@ def test_server_runs_without_debug_mode(index_dir):
         assert status == 404
         status, body = fetch(url + "/api/search?page=-1")
         assert status == 400 and "Traceback" not in body.decode()
+
+
+def test_a_busy_port_says_how_to_pick_another(index_dir):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        done = subprocess.run(
+            [sys.executable, "-m", "web", "--index", str(index_dir), "--port", port],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 1
+    assert f"Port {port} is in use" in done.stderr and f"cannot serve on 127.0.0.1:{port}" in done.stderr
+    assert "make run PORT=" in done.stderr and "Traceback" not in done.stderr
 
 
 @pytest.mark.parametrize("workers", [0, 2], ids=["one process", "two gunicorn workers"])

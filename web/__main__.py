@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import socket
+import sys
 
 from werkzeug.serving import make_server
 
@@ -34,6 +36,20 @@ def serve_in_this_process(config: dict, host: str, port: int) -> None:
         server.server_close()
 
 
+def _check_free(host: str, port: int) -> None:
+    """Exit with a message saying how to pick another port when `port` is taken (both servers would only
+    print a trace or retry)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            sys.exit(
+                f"Port {port} is in use ({error.strerror}): cannot serve on {host}:{port}; pick another port "
+                "with --port (`make run PORT=8000`), or 0 for any free port"
+            )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m web", description="Serve the Indonesian news search.")
     parser.add_argument("--index", required=True, help=_help("INDEX"))
@@ -53,6 +69,7 @@ def main(argv: list[str] | None = None) -> None:
     config = {"INDEX": args.index}
     if args.cache_size is not None:
         config["CACHE_SIZE"] = args.cache_size
+    _check_free(args.host, args.port)
     if args.workers:
         serve(config, args.host, args.port, args.workers)
     else:

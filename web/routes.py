@@ -7,17 +7,27 @@ person; nothing reaches the user as a trace.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from search.facets import date_label, long_date
+from search.facets import date_label, long_date, time_ago
 from search.query import SearchService
-from search.request import MAX_QUERY_CHARS, SORTS, InvalidRequest, SearchRequest, SearchResponse
+from search.request import (
+    MAX_QUERY_CHARS,
+    SORTS,
+    InvalidRequest,
+    SearchRequest,
+    SearchResponse,
+    clean_query,
+)
 from search.store import EngineUnavailableError, IndexVersionError, SearchIndexError
+from web.feeds import atom_feed, opensearch_description
 
 bp = Blueprint("search", __name__)
+FEED_ENTRIES = 20
 
 
 def _service() -> SearchService:
@@ -49,16 +59,16 @@ def indonesian_date(day: str) -> str:
     return long_date(day)
 
 
+@bp.app_template_filter("lalu")
+def ago(published: str | None) -> str | None:
+    """ "3 jam lalu" for a result published in the last week, else None."""
+    return time_ago(published, datetime.now(UTC))
+
+
 @bp.app_template_filter("label_tanggal")
 def date_choice_label(value: str) -> str:
     """A date facet choice: "2019-09" -> "September 2019"."""
     return date_label(value)
-
-
-@bp.app_template_filter("web_link")
-def is_web_link(url: str | None) -> bool:
-    """Only http(s) article URLs become links: a "javascript:" URL in the data must not run when clicked."""
-    return url is not None and url.lower().startswith(("http://", "https://"))
 
 
 @bp.after_app_request
@@ -75,12 +85,49 @@ def search_page():
     try:
         search_request = SearchRequest.from_params(request.args)
     except InvalidRequest as error:
-        return _page(SearchRequest(q=request.args.get("q", "")[:MAX_QUERY_CHARS]), error=str(error)), 400
+        shown = SearchRequest(q=clean_query(request.args.get("q", ""))[:MAX_QUERY_CHARS])
+        return _page(shown, error=str(error)), 400
     try:
         response = _service().search(search_request)
     except SearchIndexError as error:
         return _page(search_request, error=_index_message(error)), 503
     return _page(search_request, response=response)
+
+
+@bp.get("/search.atom")
+def search_feed():
+    """The newest matches of a search as an Atom feed (a filter's parameters apply; the page is the first)."""
+    params = request.args.copy()
+    params["sort"], params["page"] = "newest", "1"
+    params.setdefault("per_page", str(FEED_ENTRIES))
+    try:
+        response = _service().search(SearchRequest.from_params(params))
+    except InvalidRequest as error:
+        return Response(str(error), 400, mimetype="text/plain")
+    except SearchIndexError as error:
+        return Response(_index_message(error), 503, mimetype="text/plain")
+    query = "?" + urlencode(response.request.to_params())
+    root = request.url_root
+    feed = atom_feed(response, f"{root}search.atom{query}", f"{root}search{query}", root)
+    return Response(feed, mimetype="application/atom+xml")
+
+
+@bp.get("/opensearch.xml")
+def opensearch():
+    return Response(
+        opensearch_description(request.url_root), mimetype="application/opensearchdescription+xml"
+    )
+
+
+@bp.get("/api/suggest")
+def suggest_api():
+    """Completions of what is typed, in the OpenSearch suggestions format: ["keba", ["kebakaran", ...]]."""
+    typed = clean_query(request.args.get("q", ""))[:MAX_QUERY_CHARS]
+    try:
+        completions = _service().complete(typed)
+    except SearchIndexError as error:
+        return jsonify(error=_index_message(error)), 503
+    return jsonify([typed, completions])
 
 
 @bp.get("/api/search")
@@ -106,6 +153,7 @@ def _page(search_request: SearchRequest, response: SearchResponse | None = None,
         sorts=SORTS,
         examples=current_app.config["EXAMPLE_QUERIES"],
         api_url="/api/search?" + urlencode(params),
+        feed_url="/search.atom?" + urlencode([(name, value) for name, value in params if name != "page"]),
         page_links=_page_links(response) if response else [],
     )
 

@@ -18,16 +18,7 @@ OUTLETS = {
     "bisnis.com": "Bisnis.com",
     "cnbcindonesia.com": "CNBC Indonesia",
     "cnnindonesia.com": "CNN Indonesia",
-    "detik.com": "detikcom",
-    "news.detik.com": "detikNews",
-    "inet.detik.com": "detikInet",
-    "sport.detik.com": "detikSport",
-    "finance.detik.com": "detikFinance",
-    "hot.detik.com": "detikHot",
-    "health.detik.com": "detikHealth",
-    "travel.detik.com": "detikTravel",
-    "food.detik.com": "detikFood",
-    "oto.detik.com": "detikOto",
+    "detik.com": "detikcom",  # its channels (inet.detik.com, "detikInet") are one outlet: one facet value
     "fimela.com": "Fimela.com",
     "idntimes.com": "IDN Times",
     "jawapos.com": "JawaPos.com",
@@ -49,10 +40,12 @@ OUTLETS = {
     "viva.co.id": "VIVA",
     "wowkeren.com": "WowKeren",
 }
-OUTLET_BY_LOWER_NAME = {name.lower(): name for name in OUTLETS.values()} | {
-    "republika online": "Republika",
-    "antara": "ANTARA News",
-}
+DETIK_CHANNELS = ("news", "inet", "sport", "finance", "hot", "health", "travel", "food", "oto", "edu")
+OUTLET_BY_LOWER_NAME = (
+    {name.lower(): name for name in OUTLETS.values()}
+    | {"republika online": "Republika", "antara": "ANTARA News"}
+    | {f"detik{channel}": "detikcom" for channel in DETIK_CHANNELS}
+)
 
 # Containers that never hold the article's own prose.
 SKIP_TAGS = {

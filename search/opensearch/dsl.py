@@ -104,10 +104,8 @@ def _bounds(node: q.TermRange) -> dict:
 
 
 def filters(request: SearchRequest) -> list[dict]:
-    """The filters that stay whatever facet is chosen: category and the from/to range of days."""
+    """The filters that stay whatever facet is chosen: the from/to range of days."""
     found: list[dict] = []
-    if request.category:
-        found.append({"term": {"category": request.category}})
     if request.date_from or request.date_to:
         days = {}
         if request.date_from:
@@ -118,8 +116,13 @@ def filters(request: SearchRequest) -> list[dict]:
     return found
 
 
-def source_choice(source: str | None) -> dict:
-    return {"term": {"source": source}} if source else MATCH_ALL
+def term_choices(request: SearchRequest, leaving_out: str | None = None) -> list[dict]:
+    """The chosen outlets and categories (any value of a facet matches), but the facet `leaving_out`."""
+    return [
+        {"terms": {name: list(values)}}
+        for name, values in request.term_choices().items()
+        if values and name != leaving_out
+    ]
 
 
 def date_choice(selected: str | None) -> dict:

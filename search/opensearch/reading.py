@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from opensearchpy import OpenSearch
@@ -11,7 +12,7 @@ from whoosh.query import Query
 from search import facets
 from search.backend import StoredHit
 from search.opensearch.cluster import TERMS_FIELD, ClusterAddress, answering
-from search.opensearch.dsl import compile_query, date_choice, filters, source_choice
+from search.opensearch.dsl import compile_query, date_choice, filters, term_choices
 from search.opensearch.layout import check_meta, physical_index, read_meta
 from search.request import SearchRequest
 from search.schema import make_schema
@@ -64,6 +65,14 @@ class ClusterBackend:
             self._doc_count = int(client.count(index=index)["count"])
         outlets = {"size": 0, "aggs": {"o": {"terms": {"field": "source", "size": MAX_BUCKETS}}}}
         self._sources = sorted(_buckets(self._search(outlets)["aggregations"]["o"]))
+        newest = {
+            "size": 1,
+            "_source": ["published_iso"],
+            "query": {"exists": {"field": "published"}},
+            "sort": [{"published": "desc"}],
+        }
+        hits = self._search(newest)["hits"]["hits"]
+        self._newest = hits[0]["_source"].get("published_iso") if hits else None
 
     def _search(self, body: dict) -> dict:
         with answering(self.address):
@@ -77,6 +86,27 @@ class ClusterBackend:
 
     def sources(self) -> list[str]:
         return self._sources
+
+    def newest_published(self) -> str | None:
+        return self._newest
+
+    def completions(self, prefix: str, limit: int) -> list[tuple[str, int]]:
+        """A terms aggregation over the articles that have such a title word, keeping only those words."""
+        body = {
+            "size": 0,
+            "query": {"prefix": {"title_words": prefix}},
+            "aggs": {
+                "w": {
+                    "terms": {
+                        "field": "title_words",
+                        "include": f"{re.escape(prefix)}.*",
+                        "size": limit,
+                        "order": [{"_count": "desc"}, {"_key": "asc"}],
+                    }
+                }
+            },
+        }
+        return list(_buckets(self._search(body)["aggregations"]["w"]).items())
 
     def doc_count(self) -> int:
         return self._doc_count
@@ -119,33 +149,41 @@ class ClusterBackend:
         return near
 
     def facet_counts(self, query: Query, request: SearchRequest) -> facets.FacetCounts:
+        """One request: each facet's aggregation filters by every choice but its own."""
         scope, granularity = facets.date_scope(request.date)
-        chosen_date, chosen_source = date_choice(request.date), source_choice(request.source)
+        chosen_date = date_choice(request.date)
+        terms = {
+            name: {
+                "filter": {"bool": {"filter": [chosen_date, *term_choices(request, leaving_out=name)]}},
+                "aggs": {"b": {"terms": {"field": name, "size": MAX_BUCKETS}}},
+            }
+            for name in facets.TERM_FACETS
+        }
         body = {
             "size": 0,
             "track_total_hits": False,
             "query": {"bool": {"must": [compile_query(query, self.schema)], "filter": filters(request)}},
             "aggs": {
                 "dates": {
-                    "filter": {"bool": {"filter": [chosen_source, date_choice(scope or None)]}},
+                    "filter": {"bool": {"filter": [*term_choices(request), date_choice(scope or None)]}},
                     "aggs": {"b": {"terms": {"field": GRANULARITY_FIELD[granularity], "size": MAX_BUCKETS}}},
                 },
-                "sources": {
-                    "filter": chosen_date,
-                    "aggs": {"b": {"terms": {"field": "source", "size": MAX_BUCKETS}}},
-                },
-                "total": {"filter": {"bool": {"filter": [chosen_date, chosen_source]}}},
+                **terms,
+                "total": {"filter": {"bool": {"filter": [chosen_date, *term_choices(request)]}}},
             },
         }
         aggs = self._search(body)["aggregations"]
         return facets.FacetCounts(
             date=_buckets(aggs["dates"]["b"]),
-            source={key: count for key, count in _buckets(aggs["sources"]["b"]).items() if key},
+            terms={
+                name: {key: count for key, count in _buckets(aggs[name]["b"]).items() if key}
+                for name in facets.TERM_FACETS
+            },
             total=aggs["total"]["doc_count"],
         )
 
     def hits(self, query: Query, request: SearchRequest, counts: facets.FacetCounts) -> list[StoredHit]:
-        choices = [date_choice(request.date), source_choice(request.source)]
+        choices = [date_choice(request.date), *term_choices(request)]
         body: dict = {
             "from": (request.page - 1) * request.per_page,
             "size": request.per_page,
@@ -166,10 +204,17 @@ class ClusterBackend:
             "size": 0,
             "track_total_hits": True,
             "aggs": {
-                "per_source": {"terms": {"field": "source", "size": MAX_BUCKETS, "missing": "none"}},
+                **{
+                    f"per_{name}": {"terms": {"field": name, "size": MAX_BUCKETS, "missing": "none"}}
+                    for name in facets.TERM_FACETS
+                },
                 "undated": {"filter": {"term": {"day": facets.UNDATED}}},
-                "first": {"min": {"field": "published"}},
-                "last": {"max": {"field": "published"}},
+                **{
+                    end: {
+                        "top_hits": {"size": 1, "sort": [{"published": order}], "_source": ["published_iso"]}
+                    }
+                    for end, order in (("first", "asc"), ("last", "desc"))
+                },
             },
         }
         answer = self._search(body)
@@ -182,9 +227,14 @@ class ClusterBackend:
             "generation": self.index,
             "articles": answer["hits"]["total"]["value"],
             "per_source": _buckets(aggs["per_source"]),
+            "per_category": _buckets(aggs["per_category"]),
             "without_date": aggs["undated"]["doc_count"],
-            "first_published": aggs["first"].get("value_as_string"),
-            "last_published": aggs["last"].get("value_as_string"),
+            **{
+                f"{end}_published": next(
+                    (hit["_source"]["published_iso"] for hit in aggs[end]["hits"]["hits"]), None
+                )
+                for end in ("first", "last")
+            },
             "size_bytes": store["_all"]["primaries"]["store"]["size_in_bytes"],
             "schema_version": meta.get("schema_version"),
             "analyzer_version": meta.get("analyzer_version"),

@@ -34,7 +34,7 @@ from search.opensearch.layout import (
     previous_alias,
     read_meta,
 )
-from search.runs import WRITER_WAIT_SECONDS, BuildReport, OnSkip, Progress, articles_of_run
+from search.runs import WRITER_WAIT_SECONDS, BuildReport, OnSkip, Progress, articles_of_run, require_articles
 from search.schema import article_document
 from search.store import IndexBusyError, SearchIndexError
 
@@ -135,6 +135,7 @@ def index_body(shards: int) -> dict:
                 "year": keyword,
                 "month": keyword,
                 "day": keyword,
+                "title_words": keyword,
             },
         },
     }
@@ -142,11 +143,12 @@ def index_body(shards: int) -> dict:
 
 def document(article: Article) -> dict:
     """The same fields the Whoosh index gets, plus the analysed title and body."""
-    doc = article_document(article)
+    doc = {name: value for name, value in article_document(article).items() if value != ""}
     if "published" in doc:
         doc["published"] = doc["published"].strftime(PUBLISHED_FORMAT)
     for field, terms_field in TERMS_FIELD.items():
         doc[terms_field] = analysed(doc[field])
+    doc["title_words"] = doc["title_words"].split(",") if doc["title_words"] else []
     return doc
 
 
@@ -190,6 +192,7 @@ def update_index(
             removed += _replace(client, current, chunk, report)
             if progress:
                 progress(len(chunk))
+        require_articles(report, f"at {address}")
         client.indices.refresh(index=current)
         _check_count(client, address, current, before - removed + report.indexed)
         _record(client, current, meta, report, started)
@@ -218,11 +221,7 @@ def _build(
             request_timeout=BULK_TIMEOUT,
         ):
             report.indexed += 1
-        if not report.indexed:
-            raise SearchIndexError(
-                f"no articles found in the given paths ({sum(report.skipped.values())} inputs skipped): "
-                f"the index at {address} was left as it was"
-            )
+        require_articles(report, f"at {address}")
         replicas = min(1, _data_nodes(client) - 1)
         client.indices.put_settings(
             index=name, body={"index": {"refresh_interval": "1s", "number_of_replicas": replicas}}
