@@ -20,6 +20,7 @@ from search.store import EngineUnavailableError, SearchIndexError
 
 REQUEST_TIMEOUT = 30  # seconds for one request; a bulk request or a health wait passes its own
 RETRIES = 2  # a request that fails to connect is retried on the next host
+POOL_SIZE = 16  # connections kept per host: one per server thread searching at once
 
 _ALIAS = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,200}$")
 
@@ -62,6 +63,7 @@ class ClusterAddress:
             timeout=REQUEST_TIMEOUT,
             max_retries=RETRIES,
             retry_on_timeout=True,
+            pool_maxsize=POOL_SIZE,
         )
 
 

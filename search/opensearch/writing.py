@@ -143,7 +143,10 @@ def index_body(shards: int) -> dict:
 
 def document(article: Article) -> dict:
     """The same fields the Whoosh index gets, plus the analysed title and body."""
-    doc = {name: value for name, value in article_document(article).items() if value != ""}
+    doc = article_document(article)
+    for facet in ("source", "category"):  # no value: no term, as for the other absent fields
+        if not doc[facet]:
+            del doc[facet]
     if "published" in doc:
         doc["published"] = doc["published"].strftime(PUBLISHED_FORMAT)
     for field, terms_field in TERMS_FIELD.items():
