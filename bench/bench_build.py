@@ -31,9 +31,8 @@ WIDTHS = (8, 8, 6, 8, 6, 9, 9, 8, 9)
 DEFAULT_CORPUS = REPO.parent / "shared" / "data" / "click-id" / "corpus.jsonl"
 
 
-def tree_memory(root_pid: int) -> tuple[int, int]:
-    """(RSS, PSS) in bytes of a process and all its descendants, read from /proc. The RSS sum counts pages
-    that forked workers share with their parent once per process; PSS divides them among the sharers."""
+def children_of() -> dict[int, list[int]]:
+    """Every process's children, read from /proc: parent pid -> child pids."""
     children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -41,6 +40,13 @@ def tree_memory(root_pid: int) -> tuple[int, int]:
         except (OSError, IndexError, ValueError):
             continue
         children.setdefault(parent, []).append(int(stat.parent.name))
+    return children
+
+
+def tree_memory(root_pid: int) -> tuple[int, int]:
+    """(RSS, PSS) in bytes of a process and all its descendants, read from /proc. The RSS sum counts pages
+    that forked workers share with their parent once per process; PSS divides them among the sharers."""
+    children = children_of()
     rss = pss = 0
     pending = [root_pid]
     while pending:

@@ -44,10 +44,12 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
+from bench_build import children_of  # noqa: E402
 from bench_latency import (  # noqa: E402
     WARM_UP_QUERIES,
     eval_queries,
     percentile,
+    sequential_pass,
     start_server,
     timed_get,
     title_queries,
@@ -59,17 +61,6 @@ MB = 2**20
 
 
 # --- Processes and memory --------------------------------------------------------------------------------
-
-
-def _children_of() -> dict[int, list[int]]:
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(parent, []).append(int(stat.parent.name))
-    return children
 
 
 def rss(pid: int) -> int:
@@ -85,7 +76,7 @@ def rss(pid: int) -> int:
 
 def tree_rss(root: int) -> int:
     """The RSS of a process and all its descendants, summed (pages shared after a fork count once each)."""
-    children = _children_of()
+    children = children_of()
     total, pending = 0, [root]
     while pending:
         pid = pending.pop()
@@ -283,12 +274,7 @@ def latency(location: str, sequential: list[dict], concurrent: list[dict], clien
         for word in WARM_UP_QUERIES:
             timed_get(base, {"q": word})
         server_cpu, nodes_cpu = cpu_seconds(proc.pid), jvm_cpu(pids)
-        walls, tooks, totals = [], [], []
-        for params in sequential:
-            wall, took, total = timed_get(base, params)
-            walls.append(wall)
-            tooks.append(took)
-            totals.append(total)
+        walls, tooks, totals = sequential_pass(base, sequential)
         started = time.perf_counter()
         with ThreadPoolExecutor(clients) as pool:
             answers = list(pool.map(lambda params: timed_get(base, params), concurrent))

@@ -74,6 +74,17 @@ def timed_get(base: str, params: dict) -> tuple[float, float, int]:
     return (time.perf_counter() - started) * 1000, answer["took_ms"], answer["total"]
 
 
+def sequential_pass(base: str, queries: list[dict]) -> tuple[list[float], list[float], list[int]]:
+    """Each query once, one after another: (wall milliseconds, server took_ms, total) per query."""
+    walls, tooks, totals = [], [], []
+    for params in queries:
+        wall, took, total = timed_get(base, params)
+        walls.append(wall)
+        tooks.append(took)
+        totals.append(total)
+    return walls, tooks, totals
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -87,12 +98,15 @@ def start_server(index_dir: str) -> tuple[subprocess.Popen, str]:
         stderr=subprocess.STDOUT,
         text=True,
     )
-    line = proc.stdout.readline()
-    if "http://" not in line:
-        proc.kill()
-        raise SystemExit(f"the server did not start: {line}{proc.stdout.read()}")
-    threading.Thread(target=proc.stdout.read, daemon=True).start()  # drain the request log
-    return proc, line[line.index("http://") :].strip()
+    assert proc.stdout is not None
+    seen = []
+    for line in proc.stdout:  # gunicorn logs its start before the "Serving on http://..." line
+        if line.startswith("Serving on http://"):
+            threading.Thread(target=proc.stdout.read, daemon=True).start()  # drain the request log
+            return proc, line.split()[2]
+        seen.append(line)
+    proc.kill()
+    raise SystemExit(f"the server did not start: {''.join(seen)}")
 
 
 def main() -> None:
@@ -116,12 +130,7 @@ def main() -> None:
         for word in WARM_UP_QUERIES:
             timed_get(base, {"q": word})
 
-        walls, tooks, totals = [], [], []
-        for params in sequential:
-            wall, took, total = timed_get(base, params)
-            walls.append(wall)
-            tooks.append(took)
-            totals.append(total)
+        walls, tooks, totals = sequential_pass(base, sequential)
 
         started = time.perf_counter()
         with ThreadPoolExecutor(args.clients) as pool:
