@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from whoosh.collectors import Collector, FilterCollector, SortingCollector, TopCollector
 from whoosh.index import Index
 from whoosh.query import And, Or, Prefix, Query, Term, TermRange
 from whoosh.searching import Searcher
@@ -173,20 +174,33 @@ class WhooshBackend:
 
     def hits(self, query: Query, request: SearchRequest, counts: facets.FacetCounts) -> list[StoredHit]:
         """`counts.docs` holds the filtered matches (None: no filter), a ready filter for the ranking."""
+        limit = request.page * request.per_page
+        order: Collector
+        if request.sort == "relevance":
+            order = exact_top(limit)
+        else:
+            order = SortingCollector(self._by_date(request.sort == "newest"), limit=limit)
+        collector = order if counts.docs is None else FilterCollector(order, allow=counts.docs)
         with self._searcher() as searcher:
-            results = searcher.search(
-                query,
-                limit=request.page * request.per_page,
-                filter=counts.docs,
-                sortedby=None if request.sort == "relevance" else self._by_date(request.sort == "newest"),
-            )
-            shown = results[(request.page - 1) * request.per_page : request.page * request.per_page]
+            searcher.search_with_collector(query, collector)
+            shown = collector.results()[(request.page - 1) * request.per_page : limit]
             return [StoredHit(hit.fields(), hit.score) for hit in shown]
 
     def _by_date(self, newest_first: bool) -> MultiFacet:
         """Publication order, undated articles last either way (as OpenSearch's "missing": "_last")."""
         undated_last = FunctionFacet(lambda _searcher, docnum: self._day_of[docnum] == facets.UNDATED)
         return MultiFacet([undated_last, FieldFacet("published", reverse=newest_first)])
+
+
+def exact_top(limit: int) -> TopCollector:
+    """The `limit` best-scored matches, every match scored.
+
+    As its heap fills, Whoosh's top-N collector replaces the query's matchers with pruned ones, passing each
+    branch of a union the threshold minus the other branch's bound; the pruned union then drops documents
+    that belong in the top N. On click-id that changed the top 10 of 6 of the 30 evaluation queries (one
+    kept only half of its true top 10), so the ranking neither replaces matchers nor skips blocks.
+    """
+    return TopCollector(limit, usequality=False, replace=0)
 
 
 def _filters(request: SearchRequest, with_choices: bool) -> list[Query]:

@@ -74,10 +74,13 @@ class ClusterBackend:
         hits = self._search(newest)["hits"]["hits"]
         self._newest = hits[0]["_source"].get("published_iso") if hits else None
 
-    def _search(self, body: dict) -> dict:
+    def _search(self, body: dict, ranked: bool = False) -> dict:
+        """`ranked`: score with the whole index's term statistics, not each shard's own (a shard holding
+        more of a word's articles would rank them lower), so both engines rank alike."""
+        params = {"search_type": "dfs_query_then_fetch"} if ranked else {}
         with answering(self.address):
             try:
-                return self.client.search(index=self.index, body=body)
+                return self.client.search(index=self.index, body=body, params=params)
             except NotFoundError:  # a rebuild removed this index between our reads: the next request reopens
                 raise IndexMissingError(f"the index {self.index} behind {self.address} is gone") from None
 
@@ -195,7 +198,7 @@ class ClusterBackend:
         if request.sort != "relevance":
             order = "desc" if request.sort == "newest" else "asc"
             body["sort"] = [{"published": {"order": order, "missing": "_last"}}, {"id": "asc"}]
-        answer = self._search(body)
+        answer = self._search(body, ranked=request.sort == "relevance")
         return [StoredHit(hit["_source"], hit.get("_score")) for hit in answer["hits"]["hits"]]
 
     def stats(self) -> dict:
