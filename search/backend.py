@@ -10,6 +10,7 @@ analyser produced, and answer with the same counts and stored fields.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -23,7 +24,8 @@ from search.spelling import Vocabulary
 
 @dataclass(frozen=True)
 class StoredHit:
-    """One ranked article: its stored fields (id, title, url, source, published_iso, day, body) and score."""
+    """One ranked article: its stored fields (id, title, url, source, published_iso, day, body, cluster)
+    and score."""
 
     fields: dict
     score: float | None
@@ -53,7 +55,20 @@ class SearchBackend(Vocabulary, Protocol):
         ...
 
     def hits(self, query: Query, request: SearchRequest, counts: FacetCounts) -> list[StoredHit]:
-        """The request's page of matches, ranked or sorted as asked; `counts` came from facet_counts."""
+        """The request's page of matches, ranked or sorted as asked, only the best of each story (cluster)
+        when `request.collapse`; `counts` came from facet_counts (their `stories` count the pages then)."""
+        ...
+
+    def cluster_members(self, clusters: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+        """(id, outlet) of every article of each story, whether it matches a query or not."""
+        ...
+
+    def stored(self, article_id: str) -> dict | None:
+        """The stored fields of one article (as StoredHit.fields), None when the index has no such id."""
+        ...
+
+    def body_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+        """How many articles have each analysed term (a stem or a surface form) in their body."""
         ...
 
     def close(self) -> None: ...

@@ -100,12 +100,14 @@ TERM_FACETS = ("source", "category")  # facets of one keyword each, any number o
 class FacetCounts:
     """Counts over all matches. `date` counts within the date facet's scope ignoring the chosen day, and
     each of `terms` (outlet, category) ignores its own choices, so every facet shows the alternatives;
-    `total` honours every choice."""
+    `total` honours every choice, and `stories` counts the distinct stories (clusters of copies) among
+    those."""
 
     date: dict[str, int]
     terms: dict[str, dict[str, int]]
     total: int
     docs: AbstractSet[int] | None = None  # the matches that honour every choice, when asked for
+    stories: int = 0
 
 
 def count_facets(
@@ -115,6 +117,7 @@ def count_facets(
     selected_date: str | None,
     chosen: Mapping[str, tuple[str, ...]],
     keep_docs: bool = False,
+    cluster_of: Callable[[int], str] | None = None,
 ) -> FacetCounts:
     """Counts over the matching documents, reading the day and each term facet's column of each.
 
@@ -122,7 +125,7 @@ def count_facets(
     are sets, and the date buckets are made from the few distinct days: a Python loop per match cost as
     much as the search itself. With `keep_docs`, the document numbers that honour every choice come back
     too: a ready filter for the ranked search, far cheaper than Whoosh evaluating a filter query over the
-    whole index.
+    whole index. With `cluster_of`, the stories among those are counted too.
     """
     matches = docnums if isinstance(docnums, (set, frozenset)) else set(docnums)
     every_day = Counter(map(day_of, matches))
@@ -157,7 +160,11 @@ def count_facets(
         terms[name] = dict(Counter(value for value in map(column, counted) if value))
     chosen_docs = term_ok & date_ok
     return FacetCounts(
-        date=dict(dates), terms=terms, total=len(chosen_docs), docs=chosen_docs if keep_docs else None
+        date=dict(dates),
+        terms=terms,
+        total=len(chosen_docs),
+        docs=chosen_docs if keep_docs else None,
+        stories=len(set(map(cluster_of, chosen_docs))) if cluster_of else len(chosen_docs),
     )
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.codec.base import Segment
 from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.query import Or, Term
 from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 from whoosh.util import random_name
@@ -32,6 +33,7 @@ from whoosh.writing import MERGE_SMALL, IndexWriter, SegmentWriter
 
 from search.analysis import load_stem_cache, save_stem_cache
 from search.article import normalise_url
+from search.duplicates import Indexed, IndexedLookup, StoryClusters
 from search.reader import check_format
 from search.runs import WRITER_WAIT_SECONDS, BuildReport, OnSkip, Progress, articles_of_run, require_articles
 from search.schema import article_document, index_format, make_schema
@@ -220,9 +222,11 @@ def _add_articles(
     on_skip: OnSkip | None,
     replacing: Searcher | None = None,
 ) -> int:
-    """Write the articles under `paths`; with `replacing` (a searcher over the index as it was), delete the
-    old version of each article first. Returns how many old documents were deleted."""
+    """Write the articles under `paths`, each in its story's cluster; with `replacing` (a searcher over the
+    index as it was), delete the old version of each article first, and let a new copy of an indexed
+    article join its cluster. Returns how many old documents were deleted."""
     removed: set[int] = set()
+    stories = StoryClusters(_indexed_copies(replacing) if replacing is not None else None)
     for article in articles_of_run(paths, report, on_skip):
         if replacing is not None:
             old_versions = set(replacing.document_numbers(id=article.id))
@@ -232,11 +236,22 @@ def _add_articles(
                 writer.delete_document(docnum)
             removed |= old_versions
             report.replaced += bool(old_versions)
-        writer.add_document(**article_document(article))
+        story = stories.assign(article.id, article.body)
+        writer.add_document(**article_document(article, story.cluster, story.near_keys))
         report.indexed += 1
         if progress:
             progress(1)
     return len(removed)
+
+
+def _indexed_copies(searcher: Searcher) -> IndexedLookup:
+    """The articles of the index behind `searcher` that share a band key with a new one."""
+
+    def lookup(keys: list[str]) -> list[Indexed]:
+        found = searcher.search(Or([Term("near_keys", key) for key in keys]), limit=None, scored=False)
+        return [Indexed(hit["cluster"], hit.get("body", "")) for hit in found]
+
+    return lookup
 
 
 def _finish(

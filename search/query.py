@@ -140,6 +140,7 @@ class Engine:
     """Answers search requests over one opened index version; safe to share between threads.
 
     Popular queries come again and again: the last `answer_cache_size` answers are kept (0 keeps none).
+    A page shows one article per story unless the request or `collapse` (the default) says otherwise.
     """
 
     def __init__(
@@ -147,8 +148,10 @@ class Engine:
         backend: SearchBackend,
         generation: str | None = None,
         answer_cache_size: int = ANSWER_CACHE_SIZE,
+        collapse: bool = True,
     ) -> None:
         self.backend = backend
+        self.collapse = collapse
         self.generation = generation  # the name of the index version this engine answers from
         self.schema = backend.schema
         self._analyzers = {name: _analyzer(self.schema, name) for name in ("title", "body")}
@@ -166,6 +169,10 @@ class Engine:
 
     def close(self) -> None:
         self.backend.close()
+
+    def analyzer(self, fieldname: str) -> Analyzer:
+        """The analyser of the title or body field, as the index applied it."""
+        return self._analyzers[fieldname]
 
     def parse(self, text: str, group: str = "and") -> Query:
         """The query for `text`: every word required ("and") or any word ("or"); never raises on syntax."""
@@ -197,6 +204,7 @@ class Engine:
             request.date_from,
             request.date_to,
             request.date,
+            request.cluster,
             *request.term_choices().values(),
         )
         with self._lock:
@@ -288,7 +296,8 @@ class Engine:
                 loose_counts = self.facet_counts(loose, request)
                 if loose_counts.total:
                     query, counts, response.note = loose, loose_counts, PARTIAL_NOTE
-        response.total = counts.total
+        response.total, response.stories = counts.total, counts.stories
+        response.collapsed = request.collapse is not False and self.collapse and not request.cluster
         response.facets = {
             "date": facets.date_facet_items(counts, request.date, lambda v: request.query_string(date=v)),
             **{
@@ -307,16 +316,28 @@ class Engine:
             (request.date_from, request.date_to),
             lambda start, end: request.query_string(date_from=start, date_to=end),
         )
-        if counts.total > (request.page - 1) * request.per_page:
-            response.results = self._hits(query, request, counts)
+        if response.shown_total > (request.page - 1) * request.per_page:
+            response.results = self.matching_hits(
+                query, replace(request, collapse=response.collapsed), counts
+            )
         if request.q and strict_total < SUGGEST_BELOW:
             response.suggestion = self._suggest(request, strict_total)
         return response
 
-    def _hits(self, query: Query, request: SearchRequest, counts: facets.FacetCounts) -> list[Hit]:
-        """The requested page, each hit's title and snippet with the query's words marked."""
+    def matching_hits(
+        self, query: Query, request: SearchRequest, counts: facets.FacetCounts | None = None
+    ) -> list[Hit]:
+        """The requested page, each hit's title and snippet with the query's words marked, and the other
+        articles of its story counted with their outlets."""
         terms = snippets.highlight_terms(query)
-        return [self._hit(stored, request, terms) for stored in self.backend.hits(query, request, counts)]
+        counts = counts or self.facet_counts(query, request)
+        hits = [self._hit(stored, request, terms) for stored in self.backend.hits(query, request, counts)]
+        members = self.backend.cluster_members({hit.cluster for hit in hits if hit.cluster})
+        for hit in hits:
+            others = [source for member, source in members.get(hit.cluster or "", []) if member != hit.id]
+            hit.similar = len(others)
+            hit.similar_sources = sorted({source for source in others if source})
+        return hits
 
     def _hit(self, stored: StoredHit, request: SearchRequest, terms: frozenset[str]) -> Hit:
         fields = stored.fields
@@ -330,6 +351,7 @@ class Engine:
             snippet=snippets.marked_snippet(fields.get("body", ""), terms, self._analyzers["body"]),
             title_html=snippets.marked_title(fields.get("title", ""), terms, self._analyzers["title"]),
             score=round(stored.score, 4) if request.sort == "relevance" and stored.score else None,
+            cluster=fields.get("cluster"),
         )
 
     def _suggest(self, request: SearchRequest, total: int) -> dict | None:
@@ -347,9 +369,12 @@ class Engine:
 class SearchService:
     """Follows an index location: each call checks its version and reopens when a rebuild changed it."""
 
-    def __init__(self, location: IndexLocation, answer_cache_size: int = ANSWER_CACHE_SIZE) -> None:
+    def __init__(
+        self, location: IndexLocation, answer_cache_size: int = ANSWER_CACHE_SIZE, collapse: bool = True
+    ) -> None:
         self.location = location
         self.answer_cache_size = answer_cache_size
+        self.collapse = collapse
         self._lock = threading.Lock()
         self._engine: Engine | None = None
 
@@ -361,7 +386,7 @@ class SearchService:
                 return self._engine
             old = self._engine
             opened, backend = self.location.open()
-            self._engine = Engine(backend, opened, self.answer_cache_size)
+            self._engine = Engine(backend, opened, self.answer_cache_size, self.collapse)
         if old is not None:
             old.close()
         return self._engine

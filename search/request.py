@@ -56,6 +56,28 @@ def _day(params: Mapping[str, str], name: str) -> date | None:
         raise InvalidRequest(f"Parameter '{name}' harus tanggal TTTT-BB-HH, bukan {raw[:40]!r}.") from None
 
 
+_SWITCH = {
+    "1": True,
+    "true": True,
+    "ya": True,
+    "on": True,
+    "0": False,
+    "false": False,
+    "tidak": False,
+    "off": False,
+}
+
+
+def _switch(params: Mapping[str, str], name: str) -> bool | None:
+    """A yes/no parameter: "1"/"true"/"ya", "0"/"false"/"tidak", or None when absent."""
+    raw = (params.get(name) or "").strip().lower()
+    if not raw:
+        return None
+    if raw not in _SWITCH:
+        raise InvalidRequest(f"Parameter '{name}' harus 1 atau 0, bukan {raw[:40]!r}.")
+    return _SWITCH[raw]
+
+
 def _values(params: Mapping[str, str], name: str) -> tuple[str, ...]:
     """Every value given for `name` ("source=A&source=B"), stripped, without blanks or repeats."""
     raw = params.getlist(name) if hasattr(params, "getlist") else [params.get(name) or ""]
@@ -67,7 +89,9 @@ class SearchRequest:
     """What to search for and how to show it. `date` is the date facet's drill-down: "2019", "2019-09",
     "2019-09-10" or "none" (undated); `date_from`/`date_to` are an inclusive range of days; `source` and
     `category` hold the chosen outlets and categories (any of them matches), categories as facets.category_key
-    spells them. An empty `q` browses: every article, newest first unless another sort is asked for."""
+    spells them. An empty `q` browses: every article, newest first unless another sort is asked for.
+    `collapse` shows one article per story (None: as the server is set up); `cluster` lists one story's
+    articles (search/duplicates.py), never collapsed."""
 
     q: str = ""
     page: int = 1
@@ -78,6 +102,8 @@ class SearchRequest:
     category: tuple[str, ...] = ()
     date: str | None = None
     sort: str = "relevance"
+    collapse: bool | None = None
+    cluster: str | None = None
 
     @classmethod
     def from_params(cls, params: Mapping[str, str]) -> SearchRequest:
@@ -105,6 +131,8 @@ class SearchRequest:
             ),
             date=drill,
             sort=sort,
+            collapse=_switch(params, "collapse"),
+            cluster=(params.get("cluster") or "").strip()[:MAX_QUERY_CHARS] or None,
         )
 
     def term_choices(self) -> dict[str, tuple[str, ...]]:
@@ -121,6 +149,8 @@ class SearchRequest:
             ("from", self.date_from.isoformat() if self.date_from else None),
             ("to", self.date_to.isoformat() if self.date_to else None),
             ("sort", None if self.sort == "relevance" else self.sort),
+            ("collapse", None if self.collapse is None else str(int(self.collapse))),
+            ("cluster", self.cluster),
             ("per_page", None if self.per_page == DEFAULT_PER_PAGE else str(self.per_page)),
             ("page", None if self.page == 1 else str(self.page)),
         ]
@@ -133,9 +163,15 @@ class SearchRequest:
         return "?" + urlencode(replace(self, **changes).to_params())
 
 
+def web_url(url: str | None) -> str | None:
+    """The URL when it is a web address: a "javascript:" URL in the data must never become a link."""
+    return url if url and url.lower().startswith(("http://", "https://")) else None
+
+
 @dataclass
 class Hit:
-    """One result: `title` is plain text; `title_html` and `snippet` are escaped HTML, matches in <mark>."""
+    """One result: `title` is plain text; `title_html` and `snippet` are escaped HTML, matches in <mark>.
+    `similar` counts the other articles of its story (`cluster`), `similar_sources` their outlets."""
 
     id: str
     title: str
@@ -146,11 +182,13 @@ class Hit:
     snippet: str
     title_html: str
     score: float | None
+    cluster: str | None = None
+    similar: int = 0
+    similar_sources: list[str] = field(default_factory=list)
 
     @property
     def web_url(self) -> str | None:
-        """The URL when it is a web address: a "javascript:" URL in the data must never become a link."""
-        return self.url if self.url and self.url.lower().startswith(("http://", "https://")) else None
+        return web_url(self.url)
 
     def to_json(self) -> dict:
         return {
@@ -162,13 +200,21 @@ class Hit:
             "published": self.published,
             "snippet": self.snippet,
             "score": self.score,
+            "cluster": self.cluster,
+            "similar": self.similar,
+            "similar_sources": self.similar_sources,
         }
 
 
 @dataclass
 class SearchResponse:
+    """`total` counts matching articles and `stories` their distinct stories; with `collapsed`, a page
+    shows one article per story and pages run over stories. Facets always count articles."""
+
     request: SearchRequest
     total: int = 0
+    stories: int = 0
+    collapsed: bool = False
     results: list[Hit] = field(default_factory=list)
     facets: dict[str, list[dict]] = field(
         default_factory=lambda: {"date": [], **{name: [] for name in facets.TERM_FACETS}}
@@ -180,13 +226,21 @@ class SearchResponse:
     took_ms: float = 0.0
 
     @property
+    def shown_total(self) -> int:
+        """What the pages run over: stories when collapsed, else articles."""
+        return self.stories if self.collapsed else self.total
+
+    @property
     def page_count(self) -> int:
-        return -(-self.total // self.request.per_page)
+        return -(-self.shown_total // self.request.per_page)
 
     def to_json(self) -> dict:
         return {
             "query": self.request.q,
             "total": self.total,
+            "stories": self.stories,
+            "collapsed": self.collapsed,
+            "facets_count": "articles",
             "page": self.request.page,
             "per_page": self.request.per_page,
             "results": [hit.to_json() for hit in self.results],

@@ -9,11 +9,15 @@ Field names and facet value formats are a contract with the query side:
     url_key                                            -- the normalised URL, so a re-crawled URL replaces
     title_words    -- the title's words as written (lowercased, no stop words) and its two-word phrases,
                       for completions as a reader types ("keba" -> "kebakaran", "kebakaran hutan")
+    cluster        -- the id of the article's story: copies and rewrites of one text share it
+                      (search/duplicates.py); an article without copies has its own id
+    near_keys      -- the band keys of its body's signature, so that an update finds its earlier copies
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime
 from itertools import pairwise
 
@@ -25,7 +29,7 @@ from search.article import Article, normalise_url
 from search.facets import UNDATED, category_key
 
 # Bump when a field, its options or the document mapping changes: indexes built before must be rebuilt.
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 TITLE_BOOST = 2.0
 
@@ -58,6 +62,8 @@ def make_schema(analyzer: Analyzer | None = None) -> Schema:
         month=facet,
         day=facet,
         title_words=KEYWORD(commas=True, scorable=False),
+        cluster=facet,
+        near_keys=KEYWORD(scorable=False),
     )
 
 
@@ -91,9 +97,9 @@ def parse_published(published: str | None) -> datetime | None:
         return None
 
 
-def article_document(article: Article) -> dict:
-    """The fields Whoosh gets for one article; absent values are left out rather than stored empty, but for
-    the facet columns."""
+def article_document(article: Article, cluster: str | None = None, near_keys: Iterable[str] = ()) -> dict:
+    """The fields Whoosh gets for one article, in the story `cluster` (None: a story of its own) found by
+    its body's `near_keys`; absent values are left out rather than stored empty, but for the facet columns."""
     published = parse_published(article.published)
     if published is None:
         year = month = day = UNDATED
@@ -107,6 +113,8 @@ def article_document(article: Article) -> dict:
         "month": month,
         "day": day,
         "title_words": ",".join(title_words(article.title)),
+        "cluster": cluster or article.id,
+        "near_keys": " ".join(near_keys),
     }
     if article.url:
         doc["url"] = article.url

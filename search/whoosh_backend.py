@@ -10,9 +10,9 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from whoosh.collectors import Collector, FilterCollector, SortingCollector, TopCollector
+from whoosh.collectors import CollapseCollector, Collector, FilterCollector, SortingCollector, TopCollector
 from whoosh.index import Index
-from whoosh.query import And, Or, Prefix, Query, Term, TermRange
+from whoosh.query import And, Every, Or, Prefix, Query, Term, TermRange
 from whoosh.searching import Searcher
 from whoosh.sorting import FieldFacet, FunctionFacet, MultiFacet
 
@@ -88,6 +88,7 @@ class WhooshBackend:
                 name: _column_values(reader, name, "").__getitem__ for name in facets.TERM_FACETS
             }
             self._newest = _newest_published(searcher, self._day_of)
+            self._cluster_of = _column_values(reader, "cluster", "")
         self._spelled = self.schema["body"].spelling_fieldname("body")  # where the unstemmed words are
 
     @contextmanager
@@ -161,7 +162,10 @@ class WhooshBackend:
             }
 
     def facet_counts(self, query: Query, request: SearchRequest) -> facets.FacetCounts:
-        scope = And([query, *_filters(request, with_choices=False)]).normalize()
+        # Whoosh normalises an And holding Every() to Every(), dropping the filters: browse by the filters.
+        given = (query, *_filters(request, with_choices=False))
+        parts = [part for part in given if not isinstance(part, Every)]
+        scope = And(parts).normalize() if parts else query
         with self._searcher() as searcher:
             return facets.count_facets(
                 matching_docs(searcher, scope),
@@ -170,6 +174,7 @@ class WhooshBackend:
                 request.date,
                 request.term_choices(),
                 keep_docs=bool(_filters(request, with_choices=True)),
+                cluster_of=self._cluster_of.__getitem__,
             )
 
     def hits(self, query: Query, request: SearchRequest, counts: facets.FacetCounts) -> list[StoredHit]:
@@ -180,11 +185,32 @@ class WhooshBackend:
             order = exact_top(limit)
         else:
             order = SortingCollector(self._by_date(request.sort == "newest"), limit=limit)
+        if request.collapse:
+            order = CollapseCollector(order, FieldFacet("cluster"), limit=1)
         collector = order if counts.docs is None else FilterCollector(order, allow=counts.docs)
         with self._searcher() as searcher:
             searcher.search_with_collector(query, collector)
             shown = collector.results()[(request.page - 1) * request.per_page : limit]
             return [StoredHit(hit.fields(), hit.score) for hit in shown]
+
+    def cluster_members(self, clusters: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+        with self._searcher() as searcher:
+            return {
+                cluster: [
+                    (searcher.reader().stored_fields(docnum)["id"], self._term_of["source"](docnum))
+                    for docnum in searcher.document_numbers(cluster=cluster)
+                ]
+                for cluster in clusters
+            }
+
+    def stored(self, article_id: str) -> dict | None:
+        with self._searcher() as searcher:
+            return searcher.document(id=article_id)
+
+    def body_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+        with self._searcher() as searcher:
+            reader = searcher.reader()
+            return {term: reader.doc_frequency("body", term) for term in terms}
 
     def _by_date(self, newest_first: bool) -> MultiFacet:
         """Publication order, undated articles last either way (as OpenSearch's "missing": "_last")."""
@@ -207,6 +233,8 @@ def _filters(request: SearchRequest, with_choices: bool) -> list[Query]:
     """Filters for the request; `with_choices` adds the facet choices (outlets, categories, drill-down
     date)."""
     filters: list[Query] = []
+    if request.cluster:
+        filters.append(Term("cluster", request.cluster))
     if request.date_from or request.date_to:
         low = request.date_from.isoformat() if request.date_from else EARLIEST_DAY
         high = request.date_to.isoformat() if request.date_to else LATEST_DAY

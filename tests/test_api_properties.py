@@ -25,7 +25,19 @@ EXAMPLES = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-PARAMETERS = ("q", "page", "per_page", "from", "to", "source", "category", "date", "sort")
+PARAMETERS = (
+    "q",
+    "page",
+    "per_page",
+    "from",
+    "to",
+    "source",
+    "category",
+    "date",
+    "sort",
+    "collapse",
+    "cluster",
+)
 
 # What people type into a search box: words of the index, operators, quotes, fields, and anything at all.
 WORDS = ["kebakaran", "hutan", "riau", "Bekasi", "timnas", "yang", "dan", "anak-anak", "covid-19", "2019"]

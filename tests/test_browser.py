@@ -7,10 +7,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import serving
+
+from search.writing import build_index
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+DUPLICATES = Path(__file__).resolve().parent / "fixtures" / "duplicates"
 
 
 @pytest.fixture
@@ -154,3 +158,25 @@ def test_completions_appear_as_you_type_and_the_form_works_without_javascript(
     without_script.press("input[name=q]", "Enter")
     without_script.wait_for_selector("article.result")
     assert without_script.locator("article.result").count() >= 1
+
+
+def test_copies_of_one_story_collapse_into_a_line_that_opens_the_story(
+    page, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
+    index_dir = tmp_path_factory.mktemp("stories") / "index"
+    build_index(index_dir, [DUPLICATES / "articles.jsonl"])
+    with serving(index_dir) as url:
+        page.goto(url + "/search?q=banjir+garut")
+        page.wait_for_selector("article.result")
+        assert page.locator("article.result").count() == 2
+        similar = page.locator("article.result a.similar")
+        assert similar.count() == 1
+        assert similar.inner_text().startswith("1 berita serupa dari: ")
+        page.screenshot(path=str(tmp_path / "stories.png"), full_page=True)
+        similar.click()
+        page.wait_for_load_state()
+        assert page.locator("article.result").count() == 2
+        assert "Berita serupa" in page.locator(".active-filters").inner_text()
+        page.locator("article.result a.related").first.click()
+        page.wait_for_selector("h1.related-title")
+        assert page.locator("article.result").count() >= 1

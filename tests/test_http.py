@@ -47,7 +47,7 @@ def without_timing(answer: dict) -> dict:
 def test_the_openapi_document_is_valid_and_real_answers_follow_it(client):
     document = client.get("/api/openapi.json").get_json()
     validate_openapi_document(document)
-    assert set(document["paths"]) == {"/api/search", "/healthz"}
+    assert set(document["paths"]) == {"/api/search", "/api/related", "/healthz"}
     answers = documented(client, "SearchAnswer")
     for params in (
         {"q": "kebakaran hutan"},
@@ -71,6 +71,9 @@ def test_the_openapi_document_is_valid_and_real_answers_follow_it(client):
         assert answer.status_code == status
         errors.validate(answer.get_json())
     documented(client, "Health").validate(client.get("/healthz").get_json())
+    first = client.get("/api/search?q=kebakaran").get_json()["results"][0]
+    documented(client, "RelatedAnswer").validate(client.get(f"/api/related?id={first['id']}").get_json())
+    errors.validate(client.get("/api/related?id=nothing").get_json())
 
 
 def test_an_answer_carries_a_weak_etag_and_a_short_cache_lifetime_and_revalidates_with_304(client):

@@ -5,7 +5,16 @@ from __future__ import annotations
 import subprocess
 import sys
 
-WRITE_SIDE = ("bs4", "lxml", "search.extract", "search.sources", "search.indexing", "whoosh.multiproc")
+WRITE_SIDE = (
+    "bs4",
+    "lxml",
+    "search.extract",
+    "search.sources",
+    "search.indexing",
+    "search.duplicates",
+    "datasketch",
+    "whoosh.multiproc",
+)
 
 
 def test_serving_loads_no_write_side(tmp_path):

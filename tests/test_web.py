@@ -107,7 +107,8 @@ def test_every_page_links_its_json_twin_with_the_same_answer(client):
     assert (answer["query"], answer["page"], answer["per_page"], answer["total"]) == ("kebakaran", 2, 2, 6)
     assert [hit["title"] for hit in answer["results"]] == [a.text for a in soup.select(".result-title a")]
     assert set(answer["results"][0]) == {
-        "id", "title", "title_html", "url", "source", "published", "snippet", "score"
+        "id", "title", "title_html", "url", "source", "published", "snippet", "score", "cluster", "similar",
+        "similar_sources",
     }  # fmt: skip
     assert {"date", "source", "category"} <= set(answer["facets"])
     assert {"value", "label", "count", "selected", "toggle"} <= set(answer["facets"]["date"][0])

@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from search.facets import date_label, long_date, time_ago
 from search.query import SearchService
+from search.related import RelatedResponse, UnknownArticle, related
 from search.request import (
     MAX_QUERY_CHARS,
     SORTS,
@@ -141,6 +142,48 @@ def search_api():
     except SearchIndexError as error:
         return jsonify(error=_index_message(error)), 503
     return jsonify(response.to_json())
+
+
+def _related(article_id: str) -> RelatedResponse:
+    """The related coverage of `article_id`; InvalidRequest for a missing id, UnknownArticle for an
+    unknown one."""
+    if not article_id.strip():
+        raise InvalidRequest("Parameter 'id' (id artikel) wajib diisi.")
+    return related(_service().engine(), article_id.strip())
+
+
+@bp.get("/api/related")
+def related_api():
+    """Articles of other stories on the topic of the article `id`, newest first."""
+    try:
+        answer = _related(request.args.get("id", ""))
+    except UnknownArticle as error:
+        return jsonify(error=str(error)), 404
+    except InvalidRequest as error:
+        return jsonify(error=str(error)), 400
+    except SearchIndexError as error:
+        return jsonify(error=_index_message(error)), 503
+    return jsonify(answer.to_json())
+
+
+@bp.get("/related")
+def related_page():
+    """ "Berita terkait": the page twin of /api/related."""
+    article_id = request.args.get("id", "")
+    try:
+        answer = _related(article_id)
+    except UnknownArticle as error:
+        return _page(SearchRequest(), error=str(error)), 404
+    except InvalidRequest as error:
+        return _page(SearchRequest(), error=str(error)), 400
+    except SearchIndexError as error:
+        return _page(SearchRequest(), error=_index_message(error)), 503
+    return render_template(
+        "related.html",
+        req=SearchRequest(),
+        related=answer,
+        api_url="/api/related?" + urlencode({"id": article_id}),
+    )
 
 
 def _page(search_request: SearchRequest, response: SearchResponse | None = None, error: str | None = None):

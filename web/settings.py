@@ -37,6 +37,12 @@ SETTINGS = (
         "afresh); 0 keeps none.",
     ),
     Setting(
+        "COLLAPSE",
+        True,
+        "Show one article per story (copies and rewrites of one text, grouped when indexing) with a line "
+        "naming the others; a request's collapse=0 or collapse=1 overrides it.",
+    ),
+    Setting(
         "CACHE_SECONDS",
         30,
         "How long browsers and proxies may reuse a search answer without asking (Cache-Control max-age); "

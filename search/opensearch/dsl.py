@@ -104,8 +104,8 @@ def _bounds(node: q.TermRange) -> dict:
 
 
 def filters(request: SearchRequest) -> list[dict]:
-    """The filters that stay whatever facet is chosen: the from/to range of days."""
-    found: list[dict] = []
+    """The filters that stay whatever facet is chosen: the from/to range of days, the story listed."""
+    found: list[dict] = [{"term": {"cluster": request.cluster}}] if request.cluster else []
     if request.date_from or request.date_to:
         days = {}
         if request.date_from:

@@ -19,7 +19,10 @@ from search.schema import make_schema
 from search.store import IndexMissingError
 
 MAX_BUCKETS = 10_000  # outlets or days a facet can list: far above any real archive's
-STORED_FIELDS = ["id", "title", "url", "source", "published_iso", "day", "body"]
+STORED_FIELDS = ["id", "title", "url", "source", "published_iso", "day", "body", "cluster"]
+MAX_CLUSTER_MEMBERS = 1000  # articles listed per story: far above the largest cluster of copies
+# Distinct stories counted exactly up to this many (OpenSearch's cardinality is approximate above it).
+EXACT_STORIES = 40_000
 GRANULARITY_FIELD = {facets.YEAR: "year", facets.MONTH: "month", facets.DAY: "day"}
 NEAR_WORDS = 50  # candidates the term suggester returns per word
 MAX_REMEMBERED_WORDS = 100_000
@@ -172,7 +175,12 @@ class ClusterBackend:
                     "aggs": {"b": {"terms": {"field": GRANULARITY_FIELD[granularity], "size": MAX_BUCKETS}}},
                 },
                 **terms,
-                "total": {"filter": {"bool": {"filter": [chosen_date, *term_choices(request)]}}},
+                "total": {
+                    "filter": {"bool": {"filter": [chosen_date, *term_choices(request)]}},
+                    "aggs": {
+                        "stories": {"cardinality": {"field": "cluster", "precision_threshold": EXACT_STORIES}}
+                    },
+                },
             },
         }
         aggs = self._search(body)["aggregations"]
@@ -183,6 +191,7 @@ class ClusterBackend:
                 for name in facets.TERM_FACETS
             },
             total=aggs["total"]["doc_count"],
+            stories=aggs["total"]["stories"]["value"],
         )
 
     def hits(self, query: Query, request: SearchRequest, counts: facets.FacetCounts) -> list[StoredHit]:
@@ -198,8 +207,34 @@ class ClusterBackend:
         if request.sort != "relevance":
             order = "desc" if request.sort == "newest" else "asc"
             body["sort"] = [{"published": {"order": order, "missing": "_last"}}, {"id": "asc"}]
+        if request.collapse:
+            body["collapse"] = {"field": "cluster"}
         answer = self._search(body, ranked=request.sort == "relevance")
         return [StoredHit(hit["_source"], hit.get("_score")) for hit in answer["hits"]["hits"]]
+
+    def cluster_members(self, clusters: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+        wanted = list(clusters)
+        members: dict[str, list[tuple[str, str]]] = {cluster: [] for cluster in wanted}
+        if wanted:
+            body = {
+                "size": MAX_CLUSTER_MEMBERS,
+                "_source": ["id", "source", "cluster"],
+                "query": {"terms": {"cluster": wanted}},
+                "sort": [{"id": "asc"}],
+            }
+            for hit in self._search(body)["hits"]["hits"]:
+                found = hit["_source"]
+                members[found["cluster"]].append((found["id"], found.get("source", "")))
+        return members
+
+    def stored(self, article_id: str) -> dict | None:
+        body = {"size": 1, "_source": STORED_FIELDS, "query": {"term": {"id": article_id}}}
+        hits = self._search(body)["hits"]["hits"]
+        return hits[0]["_source"] if hits else None
+
+    def body_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+        """The body's terms field holds stems and surface forms alike: the vocabulary's counts serve."""
+        return self.word_frequencies(terms)
 
     def stats(self) -> dict:
         """The same report as the Whoosh engine's index_stats, read from the cluster."""

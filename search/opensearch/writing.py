@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from functools import partial
 from itertools import islice
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from opensearchpy.exceptions import NotFoundError, RequestError
 
 from search.analysis import indonesian_analyzer
 from search.article import Article, normalise_url
+from search.duplicates import Indexed, Story, StoryClusters
 from search.opensearch.cluster import TERMS_FIELD, ClusterAddress, answering
 from search.opensearch.layout import (
     check_meta,
@@ -119,7 +121,7 @@ def index_body(shards: int) -> dict:
         "mappings": {
             "dynamic": "strict",
             "_meta": expected_meta(),
-            "_source": {"excludes": list(TERMS_FIELD.values())},
+            "_source": {"excludes": [*TERMS_FIELD.values(), "near_keys"]},
             "properties": {
                 "id": keyword,
                 "url": stored_only,
@@ -136,14 +138,16 @@ def index_body(shards: int) -> dict:
                 "month": keyword,
                 "day": keyword,
                 "title_words": keyword,
+                "cluster": keyword,
+                "near_keys": {"type": "keyword", "doc_values": False},
             },
         },
     }
 
 
-def document(article: Article) -> dict:
+def document(article: Article, story: Story) -> dict:
     """The same fields the Whoosh index gets, plus the analysed title and body."""
-    doc = article_document(article)
+    doc = article_document(article, story.cluster, story.near_keys)
     for facet in ("source", "category"):  # no value: no term, as for the other absent fields
         if not doc[facet]:
             del doc[facet]
@@ -152,6 +156,7 @@ def document(article: Article) -> dict:
     for field, terms_field in TERMS_FIELD.items():
         doc[terms_field] = analysed(doc[field])
     doc["title_words"] = doc["title_words"].split(",") if doc["title_words"] else []
+    doc["near_keys"] = story.near_keys
     return doc
 
 
@@ -191,8 +196,9 @@ def update_index(
         before = _count(client, current)
         removed = 0
         articles = articles_of_run(paths, report, on_skip)
+        stories = StoryClusters(partial(_indexed_copies, client, current))
         while chunk := list(islice(articles, BULK_ARTICLES)):
-            removed += _replace(client, current, chunk, report)
+            removed += _replace(client, current, chunk, stories, report)
             if progress:
                 progress(len(chunk))
         require_articles(report, f"at {address}")
@@ -215,7 +221,7 @@ def _build(
     client.indices.create(index=name, body=index_body(PRIMARY_SHARDS))
     report.generation = name
     try:
-        actions = _index_actions(articles_of_run(paths, report, on_skip), name, progress)
+        actions = _index_actions(articles_of_run(paths, report, on_skip), StoryClusters(), name, progress)
         for _ok, _item in helpers.streaming_bulk(
             client,
             actions,
@@ -245,18 +251,31 @@ def _build(
     return report
 
 
-def _index_actions(articles: Iterable[Article], index: str, progress: Progress | None) -> Iterator[dict]:
+def _index_actions(
+    articles: Iterable[Article], stories: StoryClusters, index: str, progress: Progress | None
+) -> Iterator[dict]:
     for article in articles:
-        yield _index_action(article, index)
+        yield _index_action(article, stories.assign(article.id, article.body), index)
         if progress:
             progress(1)
 
 
-def _index_action(article: Article, index: str) -> dict:
-    return {"_op_type": "index", "_index": index, "_id": article.id, "_source": document(article)}
+def _index_action(article: Article, story: Story, index: str) -> dict:
+    return {"_op_type": "index", "_index": index, "_id": article.id, "_source": document(article, story)}
 
 
-def _replace(client: OpenSearch, index: str, chunk: list[Article], report: BuildReport) -> int:
+def _indexed_copies(client: OpenSearch, index: str, keys: list[str]) -> list[Indexed]:
+    """The articles of `index` that share a band key with a new one."""
+    query = {"query": {"terms": {"near_keys": keys}}, "_source": ["cluster", "body"]}
+    return [
+        Indexed(hit["_source"]["cluster"], hit["_source"].get("body", ""))
+        for hit in helpers.scan(client, index=index, query=query)
+    ]
+
+
+def _replace(
+    client: OpenSearch, index: str, chunk: list[Article], stories: StoryClusters, report: BuildReport
+) -> int:
     """Write `chunk` into `index`, deleting the earlier versions of its articles; returns how many
     documents were deleted (an article written again under its own id replaces itself)."""
     keys = {article.id: normalise_url(article.url) if article.url else None for article in chunk}
@@ -284,9 +303,7 @@ def _replace(client: OpenSearch, index: str, chunk: list[Article], report: Build
         for doc_id in old - {article.id} - deleted:
             actions.append({"_op_type": "delete", "_index": index, "_id": doc_id})
             deleted.add(doc_id)
-        actions.append(
-            {"_op_type": "index", "_index": index, "_id": article.id, "_source": document(article)}
-        )
+        actions.append(_index_action(article, stories.assign(article.id, article.body), index))
         report.indexed += 1
     helpers.bulk(client, actions, request_timeout=BULK_TIMEOUT)
     return len(deleted) + sum(article.id in old_by_id for article in chunk)
