@@ -14,6 +14,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 from search import facets
+from search.acronyms import Expansion
 
 SORTS = {"relevance": "relevansi", "newest": "terbaru", "oldest": "terlama"}
 DEFAULT_PER_PAGE = 10
@@ -56,6 +57,19 @@ def _day(params: Mapping[str, str], name: str) -> date | None:
         raise InvalidRequest(f"Parameter '{name}' harus tanggal TTTT-BB-HH, bukan {raw[:40]!r}.") from None
 
 
+_SWITCH = {"1": True, "on": True, "true": True, "0": False, "off": False, "false": False}
+
+
+def _switch(params: Mapping[str, str], name: str) -> bool | None:
+    """A yes/no parameter ("1"/"0", "on"/"off", "true"/"false"); None when not given."""
+    raw = (params.get(name) or "").strip().lower()
+    if not raw:
+        return None
+    if raw not in _SWITCH:
+        raise InvalidRequest(f"Parameter '{name}' harus 1 atau 0, bukan {raw[:40]!r}.")
+    return _SWITCH[raw]
+
+
 def _values(params: Mapping[str, str], name: str) -> tuple[str, ...]:
     """Every value given for `name` ("source=A&source=B"), stripped, without blanks or repeats."""
     raw = params.getlist(name) if hasattr(params, "getlist") else [params.get(name) or ""]
@@ -67,7 +81,8 @@ class SearchRequest:
     """What to search for and how to show it. `date` is the date facet's drill-down: "2019", "2019-09",
     "2019-09-10" or "none" (undated); `date_from`/`date_to` are an inclusive range of days; `source` and
     `category` hold the chosen outlets and categories (any of them matches), categories as facets.category_key
-    spells them. An empty `q` browses: every article, newest first unless another sort is asked for."""
+    spells them. An empty `q` browses: every article, newest first unless another sort is asked for.
+    `acronyms` turns the acronym expansion (search/acronyms.py) on or off; None leaves it to the server."""
 
     q: str = ""
     page: int = 1
@@ -78,6 +93,7 @@ class SearchRequest:
     category: tuple[str, ...] = ()
     date: str | None = None
     sort: str = "relevance"
+    acronyms: bool | None = None
 
     @classmethod
     def from_params(cls, params: Mapping[str, str]) -> SearchRequest:
@@ -105,6 +121,7 @@ class SearchRequest:
             ),
             date=drill,
             sort=sort,
+            acronyms=_switch(params, "acronyms"),
         )
 
     def term_choices(self) -> dict[str, tuple[str, ...]]:
@@ -121,6 +138,7 @@ class SearchRequest:
             ("from", self.date_from.isoformat() if self.date_from else None),
             ("to", self.date_to.isoformat() if self.date_to else None),
             ("sort", None if self.sort == "relevance" else self.sort),
+            ("acronyms", None if self.acronyms is None else str(int(self.acronyms))),
             ("per_page", None if self.per_page == DEFAULT_PER_PAGE else str(self.per_page)),
             ("page", None if self.page == 1 else str(self.page)),
         ]
@@ -177,6 +195,7 @@ class SearchResponse:
     date_ranges: list[dict] = field(default_factory=list)
     suggestion: dict | None = None
     note: str | None = None
+    acronyms: list[Expansion] = field(default_factory=list)  # the expansions the query was searched with
     took_ms: float = 0.0
 
     @property
@@ -194,6 +213,7 @@ class SearchResponse:
             "date_trail": self.date_trail,
             "date_ranges": self.date_ranges,
             "suggestion": self.suggestion,
+            "acronyms": [expansion.to_json() for expansion in self.acronyms],
             "note": self.note,
             "took_ms": self.took_ms,
         }

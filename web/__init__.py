@@ -21,7 +21,9 @@ def create_app(config: dict | None = None) -> Flask:
         raise ValueError("create_app needs INDEX: the index folder or OpenSearch URL")
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # DefaultJSONProvider's setting
     app.extensions["search"] = SearchService(
-        open_location(str(app.config["INDEX"])), answer_cache_size=app.config["CACHE_SIZE"]
+        open_location(str(app.config["INDEX"])),
+        answer_cache_size=app.config["CACHE_SIZE"],
+        expand_acronyms=app.config["EXPAND_ACRONYMS"],
     )
 
     from web import access_log, http_cache, operations, routes
