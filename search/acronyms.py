@@ -3,28 +3,37 @@
 The index's writer counts the definitions the articles give ("operasi tangkap tangan (OTT)", see
 search/acronym_mining.py) and stores the counts with the index version (Whoosh: TABLE_FILE in the
 generation folder; OpenSearch: the index's `_meta`). Here they become a table: a definition given by at
-least MIN_ARTICLES articles, and by most of the articles defining that acronym, is trusted;
+least MIN_ARTICLES articles, and by DOMINANCE times as many as any other long form of that acronym (typos
+and rival senses split the votes: "infeksi saluran pernapasan akut" 24, "... atas" 13), is trusted;
 search/data/acronyms.txt then adds the ones the corpus gets wrong or too rarely and removes the ones it
 should not have. An acronym that is also an everyday word (API, TIM, LIMA: Sastrawi's dictionary of root
 words) expands only when typed in capitals, and its long form never adds it (a search for "asosiasi
 pertekstilan indonesia" must not find every fire, "api"). A query's acronym becomes "acronym OR the long
 form as a phrase", a long form typed in full becomes "long form OR acronym": `expand` rewrites the query
-text before it is parsed and says what it did, so the answer can name it.
+text before it is parsed and says what it did, so the answer can name it. Once parsed, `either_form` makes
+each such pair count once: an article with both forms scores as the better of them, not their sum (which
+would rank the articles that define an acronym above those about it), and an added long form counts as
+one word, not as the several words of its phrase.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from whoosh.query import DisjunctionMax, Or, Phrase, Query
 
 Definitions = dict[str, dict[str, int]]  # acronym -> long form -> articles that define it so, all lowercase
 
 TABLE_FILE = "acronyms.json"
 CURATED_PATH = Path(__file__).with_name("data") / "acronyms.txt"
 MIN_ARTICLES = 3  # a definition fewer articles give may be a one-off (a name's initials, a typo)
+DOMINANCE = 1.5
 
 # The pieces of a query: a quoted phrase, a field's word (title:x), an exclusion (-x, NOT x) or an operator
 # are kept as typed; a plain word may be an acronym or part of a long form.
@@ -52,11 +61,11 @@ def decode(text: str | None) -> Definitions:
 
 
 def trusted(definitions: Definitions) -> dict[str, str]:
-    """acronym -> long form, for the definitions enough articles give and most of its definers agree on."""
+    """acronym -> long form, for the definitions enough articles give and far more than any rival."""
     table = {}
     for acronym, long_forms in definitions.items():
-        long_form, count = max(long_forms.items(), key=lambda item: (item[1], item[0]))
-        if count >= MIN_ARTICLES and count * 2 > sum(long_forms.values()):
+        (long_form, count), *rivals = sorted(long_forms.items(), key=lambda item: (-item[1], item[0]))
+        if count >= MIN_ARTICLES and all(count >= DOMINANCE * rival for _, rival in rivals):
             table[acronym] = long_form
     return table
 
@@ -146,6 +155,34 @@ class AcronymTable:
             ):
                 return length
         return 0
+
+
+def either_form(query: Query, expansions: list[Expansion], stems: Callable[[str], list[str]]) -> Query:
+    """`query` with each expanded acronym's "form OR other form" (an Or of its word's terms and its long
+    form's phrases, as the parser flattens them) made the better of the two; a long form `expand` added is
+    weighed as one word. `stems` analyses text into the words a parsed phrase holds."""
+    long_forms: dict[tuple[str, ...], float] = {}
+    for expansion in expansions:
+        for text, added in ((expansion.typed, False), (expansion.added, True)):
+            words = tuple(stems(text))
+            if len(words) > 1:
+                long_forms[words] = 1 / len(words) if added else 1.0
+
+    def best_of_both(node: Query) -> Query:
+        if not isinstance(node, Or):
+            return node
+        phrases = [child for child in node.subqueries if isinstance(child, Phrase)]
+        others = [child for child in node.subqueries if not isinstance(child, Phrase)]
+        if not others or not any(tuple(phrase.words) in long_forms for phrase in phrases):
+            return node
+        weighed = []
+        for phrase in phrases:
+            phrase = copy.copy(phrase)
+            phrase.boost *= long_forms.get(tuple(phrase.words), 1.0)
+            weighed.append(phrase)
+        return DisjunctionMax([Or(others), Or(weighed)])
+
+    return query.accept(best_of_both)
 
 
 def read_table_file(folder: Path) -> Definitions:

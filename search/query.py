@@ -22,7 +22,7 @@ from whoosh.fields import Schema
 from whoosh.query import AndMaybe, Every, NullQuery, Or, Phrase, Query, Term
 
 from search import facets, snippets
-from search.acronyms import AcronymTable
+from search.acronyms import AcronymTable, either_form
 from search.backend import IndexLocation, SearchBackend, StoredHit
 from search.request import Hit, SearchRequest, SearchResponse
 from search.spelling import Corrector
@@ -48,8 +48,8 @@ MIN_COMPLETION_PREFIX = 2  # letters typed before completions are looked up
 SUGGEST_BELOW = 5  # look for a correction only when the query finds fewer articles than this
 # Proximity: the words of a plain query found within NEAR_SLOP positions of each other, in order, in the
 # title or the body, add NEAR_BOOST times their scores there (bench/eval_ranking.py measured the values).
-NEAR_SLOP = 6
-NEAR_BOOST = 0.3
+NEAR_SLOP = 4
+NEAR_BOOST = 0.05
 _PLAIN_WORD = r"(?!(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b)\w[\w-]*"
 _PLAIN_WORDS = re.compile(rf"\s*{_PLAIN_WORD}(?:\s+{_PLAIN_WORD})+\s*")
 
@@ -182,21 +182,26 @@ class Engine:
         acronym or long form also as the other (search/acronyms.py); never raises on syntax."""
         parser = self._parsers[group]
         text = typed = drop_dangling_operators(text)
-        if acronyms:
-            text = self.acronyms.expand(text)[0]
+        text, expansions = self.acronyms.expand(text) if acronyms else (text, [])
         text = both_compound_spellings(text)
         try:
             query = parser.parse(text)
         except Exception:  # whoosh's parser can fail in many ways on odd input; plain words always work
             query = parser.parse(_plain_words(text))
+        if expansions:
+            query = either_form(query, expansions, self._stems)
         return self._rank_near_words_higher(query.accept(self._resolve_source), typed)
+
+    def _stems(self, text: str) -> list[str]:
+        """The words of `text` as a parsed phrase holds them (stems, no stop words)."""
+        return [token.text for token in self._analyzers["body"](text, mode="query")]
 
     def _rank_near_words_higher(self, query: Query, typed: str) -> Query:
         """`query`, its matches that have the words of a plain query (`typed`: two words or more, no
         syntax) close together ranked higher: an optional sloppy phrase of their stems, title and body."""
         if not _PLAIN_WORDS.fullmatch(typed) or query is NullQuery:
             return query
-        stems = [token.text for token in self._analyzers["body"](typed, mode="query")]
+        stems = self._stems(typed)
         if len(stems) < 2:
             return query
         near = [Phrase(field, stems, slop=NEAR_SLOP, boost=NEAR_BOOST) for field in ("title", "body")]
