@@ -6,13 +6,18 @@
     .venv/bin/python bench/eval_ranking.py score --engine DIR --engine http://127.0.0.1:9200/ALIAS
                                         # the product on each index location (a Whoosh folder or an
                                         # OpenSearch alias), and how many of each query's top 10 they share
+    .venv/bin/python bench/eval_ranking.py score --queries bench/eval_acronyms.jsonl --engine DIR
+                                        # another set of graded queries (pool and score)
+    .venv/bin/python bench/eval_ranking.py score --engine DIR --acronyms off
+                                        # the product with acronym expansion off (before/after)
 
 Both indexes hold the same articles (the whole click-id corpus by default). "Stemming on" is the product's
 index, built by search.indexing.build_index. "Stemming off" swaps the title and body analyser for a plain
 one (words, lowercase, the same stop words, no Sastrawi) and keeps everything else. Both are searched
 through the product's own Engine: every word required, the best partial matches when nothing has all.
 
-eval_queries.jsonl holds one query per line: {"query": ..., "grades": {article id: 0-3}}; 3 = about exactly
+eval_queries.jsonl holds one query per line (eval_acronyms.jsonl: acronyms typed where articles write the
+long form, and the other way round): {"query": ..., "grades": {article id: 0-3}}; 3 = about exactly
 what the query asks, 2 = clearly relevant, 1 = mentions it in passing, 0 = not relevant. Grades were given
 by reading the pooled articles; no article text is kept. Unjudged results count as 0.
 """
@@ -22,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -80,9 +86,12 @@ def engines(workdir: Path) -> dict[str, Engine]:
     }
 
 
-def located(locations: list[str]) -> dict[str, Engine]:
+def located(locations: list[str], acronyms: bool) -> dict[str, Engine]:
     """The product's engine over each index location: a Whoosh folder or an OpenSearch URL with alias."""
-    return {location: SearchService(open_location(location)).engine() for location in locations}
+    return {
+        location: SearchService(open_location(location), expand_acronyms=acronyms).engine()
+        for location in locations
+    }
 
 
 def global_term_statistics() -> None:
@@ -98,8 +107,8 @@ def global_term_statistics() -> None:
     reading.ClusterBackend._search = search
 
 
-def load_queries() -> list[dict]:
-    return [json.loads(line) for line in QUERIES.read_text(encoding="utf-8").splitlines() if line.strip()]
+def load_queries(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def ranked_ids(engine: Engine, query: str) -> list[str]:
@@ -114,10 +123,10 @@ def ndcg(ranking: list[str], grades: dict[str, int]) -> float:
     return dcg([grades.get(doc, 0) for doc in ranking]) / ideal if ideal else 0.0
 
 
-def score(workdir: Path, locations: list[str]) -> None:
+def score(workdir: Path, locations: list[str], queries_file: Path, acronyms: bool) -> None:
     """nDCG@10 per query for each system; with several --engine locations, also the top-10 overlap of
     each later location with the first (how many articles both rank in their top 10, in any order)."""
-    systems = located(locations) if locations else engines(workdir)
+    systems = located(locations, acronyms) if locations else engines(workdir)
     names = {name: f"#{number}" for number, name in enumerate(systems, 1)} if locations else None
     if names:
         for name, label in names.items():
@@ -128,7 +137,7 @@ def score(workdir: Path, locations: list[str]) -> None:
     shared = dict.fromkeys(others, 0)
     same_order = dict.fromkeys(others, 0)
     share = dict.fromkeys(others, 0.0)
-    queries = load_queries()
+    queries = load_queries(queries_file)
     print(
         f"{'query':40} "
         + " ".join(f"{label(name):>13}" for name in systems)
@@ -157,21 +166,25 @@ def score(workdir: Path, locations: list[str]) -> None:
               f"for {same_order[name]} of {len(queries)} queries")  # fmt: skip
 
 
-def pool(workdir: Path, only: list[str]) -> None:
-    """Print every article either system ranks in its top 10, with its current grade, for judging."""
-    systems = engines(workdir)
-    reader = systems["stemming on"].index.searcher()
-    for entry in load_queries():
+def pool(workdir: Path, only: list[str], queries_file: Path, locations: list[str]) -> None:
+    """Print every article any system ranks in its top 10 (with --engine: each location with acronym
+    expansion on and off), with its current grade and the start of its snippet, for judging."""
+    systems = (
+        list(located(locations, True).values()) + list(located(locations, False).values())
+        if locations
+        else list(engines(workdir).values())
+    )
+    for entry in load_queries(queries_file):
         if only and entry["query"] not in only:
             continue
         print(f"\n## {entry['query']}")
-        seen: list[str] = []
-        for engine in systems.values():
-            seen += [doc for doc in ranked_ids(engine, entry["query"]) if doc not in seen]
-        for doc in seen:
-            fields = reader.document(id=doc) or {}
-            lead = " ".join(fields.get("body", "").split())[:160]
-            print(f"{doc} [{entry['grades'].get(doc, '?')}] {fields.get('title')} | {lead}")
+        seen: dict[str, str] = {}
+        for engine in systems:
+            for hit in engine.search(SearchRequest(q=entry["query"], per_page=DEPTH)).results:
+                lead = re.sub(r"<[^>]+>", "", " ".join(hit.snippet.split()))[:200]
+                seen.setdefault(hit.id, f"{hit.title} | {lead}")
+        for doc, text in seen.items():
+            print(f"{doc} [{entry['grades'].get(doc, '?')}] {text}")
 
 
 def main() -> None:
@@ -191,6 +204,19 @@ def main() -> None:
         "(repeat to compare engines; the top-10 overlap is against the first)",
     )
     parser.add_argument(
+        "--queries",
+        dest="queries_file",
+        type=Path,
+        default=QUERIES,
+        help="the graded queries to pool or score (default bench/eval_queries.jsonl)",
+    )
+    parser.add_argument(
+        "--acronyms",
+        choices=("on", "off"),
+        default="on",
+        help="score --engine: expand acronyms (the product's default) or search the words as typed",
+    )
+    parser.add_argument(
         "--dfs",
         action="store_true",
         help="score: OpenSearch with dfs_query_then_fetch (every shard's term statistics; diagnosis only)",
@@ -201,9 +227,9 @@ def main() -> None:
     if args.command == "build":
         build(args.corpus, args.workdir)
     elif args.command == "pool":
-        pool(args.workdir, args.queries)
+        pool(args.workdir, args.queries, args.queries_file, args.engine)
     else:
-        score(args.workdir, args.engine)
+        score(args.workdir, args.engine, args.queries_file, args.acronyms == "on")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from typing import Protocol
 from whoosh.fields import Schema
 from whoosh.query import Query
 
+from search.acronyms import Definitions
 from search.facets import FacetCounts
 from search.request import SearchRequest
 from search.spelling import Vocabulary
@@ -44,6 +45,10 @@ class SearchBackend(Vocabulary, Protocol):
     def completions(self, prefix: str, limit: int) -> list[tuple[str, int]]:
         """Title words and two-word phrases (schema.title_words) that start with `prefix`, each with the
         number of articles whose title has it, the most frequent first."""
+        ...
+
+    def acronym_definitions(self) -> Definitions:
+        """The acronym definitions mined from the articles when this version was written."""
         ...
 
     def newest_published(self) -> str | None:

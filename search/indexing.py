@@ -31,6 +31,8 @@ from whoosh.searching import Searcher
 from whoosh.util import random_name
 from whoosh.writing import MERGE_SMALL, IndexWriter, SegmentWriter
 
+from search.acronym_mining import AcronymMiner, save_definitions
+from search.acronyms import read_table_file
 from search.analysis import load_stem_cache, save_stem_cache
 from search.article import normalise_url
 from search.duplicates import Indexed, IndexedLookup, StoryClusters
@@ -120,14 +122,16 @@ def update_index(
         remove_stale_generations(index_dir, keep={previous})
         with _new_generation(index_dir, needed if not force else 0) as folder:
             copy_generation(generation_dir(index_dir, previous), folder)
+            miner = AcronymMiner(read_table_file(folder))
             ix = whoosh_index.open_dir(str(folder), schema=make_schema())
             with (
                 _writing(ix, UPDATE_WRITER_OPTIONS, merge=_merge_after_update) as writer,
                 writer.searcher() as before,
             ):
                 live_before = before.doc_count()
-                removed = _add_articles(writer, paths, report, progress, on_skip, replacing=before)
+                removed = _add_articles(writer, paths, report, progress, on_skip, miner, replacing=before)
             require_articles(report, f"in {index_dir}")
+            save_definitions(folder, miner.definitions)
             expected = live_before - removed + report.indexed
             _finish(index_dir, folder, dict(previous_info), report, started, expected)
         _after_switch(index_dir, keep={folder.name, previous})
@@ -159,9 +163,11 @@ def _build(
     with _new_generation(index_dir, needed) as folder:
         ix = whoosh_index.create_in(str(folder), make_schema())
         load_stem_cache(Path(index_dir) / STEM_CACHE)  # before the workers fork, so they start with it
+        miner = AcronymMiner()
         with _writing(ix, BUILD_WRITER_OPTIONS, stem_dir=Path(index_dir)) as writer:
-            _add_articles(writer, paths, report, progress, on_skip)
+            _add_articles(writer, paths, report, progress, on_skip, miner)
         require_articles(report, f"in {index_dir}")
+        save_definitions(folder, miner.definitions)
         _finish(index_dir, folder, index_format(), report, started, report.indexed)
     _after_switch(index_dir, keep={folder.name, previous})
     return report
@@ -220,14 +226,16 @@ def _add_articles(
     report: BuildReport,
     progress: Progress | None,
     on_skip: OnSkip | None,
+    miner: AcronymMiner,
     replacing: Searcher | None = None,
 ) -> int:
-    """Write the articles under `paths`, each in its story's cluster; with `replacing` (a searcher over the
-    index as it was), delete the old version of each article first, and let a new copy of an indexed
-    article join its cluster. Returns how many old documents were deleted."""
+    """Write the articles under `paths`, each in its story's cluster, the acronyms they define counted by
+    `miner`; with `replacing` (a searcher over the index as it was), delete the old version of each article
+    first, and let a new copy of an indexed article join its cluster. Returns how many old documents were
+    deleted."""
     removed: set[int] = set()
     stories = StoryClusters(_indexed_copies(replacing) if replacing is not None else None)
-    for article in articles_of_run(paths, report, on_skip):
+    for article in miner.reading(articles_of_run(paths, report, on_skip)):
         if replacing is not None:
             old_versions = set(replacing.document_numbers(id=article.id))
             if article.url:

@@ -19,9 +19,10 @@ from functools import partial
 from whoosh import qparser
 from whoosh.analysis import Analyzer
 from whoosh.fields import Schema
-from whoosh.query import Every, NullQuery, Or, Query, Term
+from whoosh.query import AndMaybe, Every, NullQuery, Or, Phrase, Query, Term
 
 from search import facets, snippets
+from search.acronyms import AcronymTable, either_form
 from search.backend import IndexLocation, SearchBackend, StoredHit
 from search.request import Hit, SearchRequest, SearchResponse
 from search.spelling import Corrector
@@ -45,6 +46,12 @@ COMPLETIONS = 8  # suggestions offered as a reader types
 COMPLETION_CACHE_SIZE = 4096
 MIN_COMPLETION_PREFIX = 2  # letters typed before completions are looked up
 SUGGEST_BELOW = 5  # look for a correction only when the query finds fewer articles than this
+# Proximity: the words of a plain query found within NEAR_SLOP positions of each other, in order, in the
+# title or the body, add NEAR_BOOST times their scores there (bench/eval_ranking.py measured the values).
+NEAR_SLOP = 4
+NEAR_BOOST = 0.05
+_PLAIN_WORD = r"(?!(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b)\w[\w-]*"
+_PLAIN_WORDS = re.compile(rf"\s*{_PLAIN_WORD}(?:\s+{_PLAIN_WORD})+\s*")
 
 
 def _make_parser(schema, group) -> qparser.QueryParser:
@@ -149,9 +156,12 @@ class Engine:
         generation: str | None = None,
         answer_cache_size: int = ANSWER_CACHE_SIZE,
         collapse: bool = True,
+        expand_acronyms: bool = True,
     ) -> None:
         self.backend = backend
         self.collapse = collapse
+        self.expand_acronyms = expand_acronyms  # for requests that do not say (SearchRequest.acronyms)
+        self.acronyms = AcronymTable(backend.acronym_definitions())
         self.generation = generation  # the name of the index version this engine answers from
         self.schema = backend.schema
         self._analyzers = {name: _analyzer(self.schema, name) for name in ("title", "body")}
@@ -174,15 +184,35 @@ class Engine:
         """The analyser of the title or body field, as the index applied it."""
         return self._analyzers[fieldname]
 
-    def parse(self, text: str, group: str = "and") -> Query:
-        """The query for `text`: every word required ("and") or any word ("or"); never raises on syntax."""
+    def parse(self, text: str, group: str = "and", acronyms: bool = False) -> Query:
+        """The query for `text`: every word required ("and") or any word ("or"), with `acronyms` each
+        acronym or long form also as the other (search/acronyms.py); never raises on syntax."""
         parser = self._parsers[group]
-        text = both_compound_spellings(drop_dangling_operators(text))
+        text = typed = drop_dangling_operators(text)
+        text, expansions = self.acronyms.expand(text) if acronyms else (text, [])
+        text = both_compound_spellings(text)
         try:
             query = parser.parse(text)
         except Exception:  # whoosh's parser can fail in many ways on odd input; plain words always work
             query = parser.parse(_plain_words(text))
-        return query.accept(self._resolve_source)
+        if expansions:
+            query = either_form(query, expansions, self._stems)
+        return self._rank_near_words_higher(query.accept(self._resolve_source), typed)
+
+    def _stems(self, text: str) -> list[str]:
+        """The words of `text` as a parsed phrase holds them (stems, no stop words)."""
+        return [token.text for token in self._analyzers["body"](text, mode="query")]
+
+    def _rank_near_words_higher(self, query: Query, typed: str) -> Query:
+        """`query`, its matches that have the words of a plain query (`typed`: two words or more, no
+        syntax) close together ranked higher: an optional sloppy phrase of their stems, title and body."""
+        if not _PLAIN_WORDS.fullmatch(typed) or query is NullQuery:
+            return query
+        stems = self._stems(typed)
+        if len(stems) < 2:
+            return query
+        near = [Phrase(field, stems, slop=NEAR_SLOP, boost=NEAR_BOOST) for field in ("title", "body")]
+        return AndMaybe(query, Or(near))
 
     def _resolve_source(self, node: Query) -> Query:
         """source:kompas matches the outlet "Kompas.com": outlets are compared lowercased, by substring."""
@@ -281,7 +311,10 @@ class Engine:
         response.note = unsearchable_note(drop_dangling_operators(request.q))
         if response.note:
             return response
-        query = self.parse(request.q)
+        acronyms = self._acronyms_on(request)
+        if acronyms:
+            response.acronyms = self.acronyms.expand(drop_dangling_operators(request.q))[1]
+        query = self.parse(request.q, acronyms=acronyms)
         if query is NullQuery:  # nothing left after stop words and operators: say so, suggest nothing
             response.note = COMMON_WORDS_NOTE
             return response
@@ -291,7 +324,7 @@ class Engine:
         counts = self.facet_counts(query, request)
         strict_total = counts.total
         if counts.total == 0 and request.q:
-            loose = self.parse(request.q, "or")
+            loose = self.parse(request.q, "or", self._acronyms_on(request))
             if loose != query:
                 loose_counts = self.facet_counts(loose, request)
                 if loose_counts.total:
@@ -323,6 +356,9 @@ class Engine:
         if request.q and strict_total < SUGGEST_BELOW:
             response.suggestion = self._suggest(request, strict_total)
         return response
+
+    def _acronyms_on(self, request: SearchRequest) -> bool:
+        return self.expand_acronyms if request.acronyms is None else request.acronyms
 
     def matching_hits(
         self, query: Query, request: SearchRequest, counts: facets.FacetCounts | None = None
@@ -370,11 +406,16 @@ class SearchService:
     """Follows an index location: each call checks its version and reopens when a rebuild changed it."""
 
     def __init__(
-        self, location: IndexLocation, answer_cache_size: int = ANSWER_CACHE_SIZE, collapse: bool = True
+        self,
+        location: IndexLocation,
+        answer_cache_size: int = ANSWER_CACHE_SIZE,
+        collapse: bool = True,
+        expand_acronyms: bool = True,
     ) -> None:
         self.location = location
         self.answer_cache_size = answer_cache_size
         self.collapse = collapse
+        self.expand_acronyms = expand_acronyms
         self._lock = threading.Lock()
         self._engine: Engine | None = None
 
@@ -386,7 +427,13 @@ class SearchService:
                 return self._engine
             old = self._engine
             opened, backend = self.location.open()
-            self._engine = Engine(backend, opened, self.answer_cache_size, self.collapse)
+            self._engine = Engine(
+                backend,
+                opened,
+                self.answer_cache_size,
+                collapse=self.collapse,
+                expand_acronyms=self.expand_acronyms,
+            )
         if old is not None:
             old.close()
         return self._engine

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
+from search.acronyms import read_table_file, trusted
 from search.facets import UNDATED
 from search.schema import index_format, make_schema
 from search.store import (
@@ -134,6 +135,7 @@ def index_stats(index_dir: Path | str) -> dict:
         "first_published": first,
         "last_published": last,
         "size_bytes": generation_size(folder),
+        "acronyms_mined": len(trusted(read_table_file(folder))),
         "schema_version": info.get("schema_version"),
         "analyzer_version": info.get("analyzer_version"),
         "last_build": info.get("last_build"),

@@ -14,6 +14,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 from search import facets
+from search.acronyms import Expansion
 
 SORTS = {"relevance": "relevansi", "newest": "terbaru", "oldest": "terlama"}
 DEFAULT_PER_PAGE = 10
@@ -69,7 +70,7 @@ _SWITCH = {
 
 
 def _switch(params: Mapping[str, str], name: str) -> bool | None:
-    """A yes/no parameter: "1"/"true"/"ya", "0"/"false"/"tidak", or None when absent."""
+    """A yes/no parameter: "1"/"true"/"ya"/"on", "0"/"false"/"tidak"/"off", or None when absent."""
     raw = (params.get(name) or "").strip().lower()
     if not raw:
         return None
@@ -91,7 +92,8 @@ class SearchRequest:
     `category` hold the chosen outlets and categories (any of them matches), categories as facets.category_key
     spells them. An empty `q` browses: every article, newest first unless another sort is asked for.
     `collapse` shows one article per story (None: as the server is set up); `cluster` lists one story's
-    articles (search/duplicates.py), never collapsed."""
+    articles (search/duplicates.py), never collapsed. `acronyms` turns the acronym expansion
+    (search/acronyms.py) on or off; None leaves it to the server."""
 
     q: str = ""
     page: int = 1
@@ -104,6 +106,7 @@ class SearchRequest:
     sort: str = "relevance"
     collapse: bool | None = None
     cluster: str | None = None
+    acronyms: bool | None = None
 
     @classmethod
     def from_params(cls, params: Mapping[str, str]) -> SearchRequest:
@@ -133,6 +136,7 @@ class SearchRequest:
             sort=sort,
             collapse=_switch(params, "collapse"),
             cluster=(params.get("cluster") or "").strip()[:MAX_QUERY_CHARS] or None,
+            acronyms=_switch(params, "acronyms"),
         )
 
     def term_choices(self) -> dict[str, tuple[str, ...]]:
@@ -151,6 +155,7 @@ class SearchRequest:
             ("sort", None if self.sort == "relevance" else self.sort),
             ("collapse", None if self.collapse is None else str(int(self.collapse))),
             ("cluster", self.cluster),
+            ("acronyms", None if self.acronyms is None else str(int(self.acronyms))),
             ("per_page", None if self.per_page == DEFAULT_PER_PAGE else str(self.per_page)),
             ("page", None if self.page == 1 else str(self.page)),
         ]
@@ -223,6 +228,7 @@ class SearchResponse:
     date_ranges: list[dict] = field(default_factory=list)
     suggestion: dict | None = None
     note: str | None = None
+    acronyms: list[Expansion] = field(default_factory=list)  # the expansions the query was searched with
     took_ms: float = 0.0
 
     @property
@@ -248,6 +254,7 @@ class SearchResponse:
             "date_trail": self.date_trail,
             "date_ranges": self.date_ranges,
             "suggestion": self.suggestion,
+            "acronyms": [expansion.to_json() for expansion in self.acronyms],
             "note": self.note,
             "took_ms": self.took_ms,
         }

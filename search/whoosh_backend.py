@@ -17,11 +17,12 @@ from whoosh.searching import Searcher
 from whoosh.sorting import FieldFacet, FunctionFacet, MultiFacet
 
 from search import facets
+from search.acronyms import Definitions, read_table_file
 from search.analysis import load_stem_cache
 from search.backend import StoredHit
 from search.reader import check_generation, index_stats, open_generation
 from search.request import SearchRequest
-from search.store import STEM_CACHE, current_generation
+from search.store import STEM_CACHE, current_generation, generation_dir
 from search.whoosh_docsets import matching_docs
 
 EARLIEST_DAY, LATEST_DAY = "0000-00-00", "9999-99-99"  # "none" (undated) sorts after both
@@ -45,7 +46,7 @@ class FolderLocation:
     def open(self) -> tuple[str, WhooshBackend]:
         load_stem_cache(self.index_dir / STEM_CACHE)  # warm stems make highlighting several times faster
         name, index = open_generation(self.index_dir)
-        return name, WhooshBackend(index)
+        return name, WhooshBackend(index, read_table_file(generation_dir(self.index_dir, name)))
 
     def stats(self) -> dict:
         return index_stats(self.index_dir)
@@ -69,8 +70,9 @@ def _newest_published(searcher: Searcher, day_of: list[str]) -> str | None:
 class WhooshBackend:
     """Answers for one opened generation; safe to share between threads."""
 
-    def __init__(self, index: Index) -> None:
+    def __init__(self, index: Index, acronyms: Definitions | None = None) -> None:
         self.index = index
+        self._acronyms = acronyms or {}
         self._lock = threading.Lock()
         self._idle: list[Searcher] = []
         self._closed = False
@@ -120,6 +122,9 @@ class WhooshBackend:
 
     def newest_published(self) -> str | None:
         return self._newest
+
+    def acronym_definitions(self) -> Definitions:
+        return self._acronyms
 
     def completions(self, prefix: str, limit: int) -> list[tuple[str, int]]:
         """A binary search in the sorted table of title words; the top `limit` of its range by frequency."""

@@ -18,7 +18,7 @@ from itertools import accumulate
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
-from whoosh.query import And, AndNot, Not, NullQuery, Or, Query, Term
+from whoosh.query import And, AndMaybe, AndNot, DisjunctionMax, Not, NullQuery, Or, Query, Term
 from whoosh.reading import IndexReader, TermNotFound
 from whoosh.searching import Searcher
 
@@ -33,6 +33,10 @@ def matching_docs(searcher: Searcher, query: Query) -> set[int]:
         return _term_docs(searcher, query.fieldname, query.text)
     if isinstance(query, Or) and not query.minmatch:
         return set().union(*(matching_docs(searcher, child) for child in _without_surface_forms(query)))
+    if isinstance(query, DisjunctionMax):  # either form of an acronym (search/acronyms.py)
+        return set().union(*(matching_docs(searcher, child) for child in query.subqueries))
+    if isinstance(query, AndMaybe):  # the optional part (words close together) ranks, never matches
+        return matching_docs(searcher, query.a)
     if isinstance(query, And):
         found = [matching_docs(searcher, child) for child in query.subqueries]
         found.sort(key=len)

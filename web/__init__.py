@@ -24,6 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
         open_location(str(app.config["INDEX"])),
         answer_cache_size=app.config["CACHE_SIZE"],
         collapse=bool(app.config["COLLAPSE"]),
+        expand_acronyms=app.config["EXPAND_ACRONYMS"],
     )
 
     from web import access_log, http_cache, operations, routes

@@ -43,6 +43,13 @@ SETTINGS = (
         "naming the others; a request's collapse=0 or collapse=1 overrides it.",
     ),
     Setting(
+        "EXPAND_ACRONYMS",
+        True,
+        "Search an acronym also as its long form and a long form also as its acronym (mined from the "
+        "articles at index time, corrected by search/data/acronyms.txt); a request's acronyms=0 or "
+        "acronyms=1 decides for itself.",
+    ),
+    Setting(
         "CACHE_SECONDS",
         30,
         "How long browsers and proxies may reuse a search answer without asking (Cache-Control max-age); "

@@ -28,6 +28,8 @@ _ALIAS = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,200}$")
 TERMS_FIELD = {"title": "title_terms", "body": "body_terms"}
 # Index metadata (the mapping's _meta) recording what built the index, as build.json does for Whoosh.
 META_KEYS = ("schema_version", "analyzer_version", "engine_version")
+# The acronym definitions mined from the articles (search/acronyms.py), beside them in the same _meta.
+ACRONYMS_META = "acronyms"
 ENGINE_VERSION = "3"  # bump when the OpenSearch settings, mapping or document layout changes
 
 

@@ -58,7 +58,14 @@ def compile_query(node: q.Query, schema: Schema) -> dict:
         return {"bool": {"must": [required], "should": [optional]}}
     if isinstance(node, q.And):
         return _and([compile_query(child, schema) for child in node.subqueries])
-    if isinstance(node, q.Or | q.DisjunctionMax):
+    if isinstance(node, q.DisjunctionMax):  # the better of alternatives (search/acronyms.py: either_form)
+        return {
+            "dis_max": {
+                "queries": [compile_query(child, schema) for child in node.subqueries],
+                "tie_breaker": node.tiebreak,
+            }
+        }
+    if isinstance(node, q.Or):
         return {
             "bool": {
                 "should": [compile_query(child, schema) for child in node.subqueries],

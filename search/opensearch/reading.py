@@ -10,8 +10,9 @@ from opensearchpy.exceptions import NotFoundError
 from whoosh.query import Query
 
 from search import facets
+from search.acronyms import Definitions, decode, trusted
 from search.backend import StoredHit
-from search.opensearch.cluster import TERMS_FIELD, ClusterAddress, answering
+from search.opensearch.cluster import ACRONYMS_META, TERMS_FIELD, ClusterAddress, answering
 from search.opensearch.dsl import compile_query, date_choice, filters, term_choices
 from search.opensearch.layout import check_meta, physical_index, read_meta
 from search.request import SearchRequest
@@ -48,8 +49,8 @@ class ClusterLocation:
                 f"`python indexer.py build --index {self.address} PATH...`"
             )
         with answering(self.address):
-            check_meta(self.client, self.address, name)
-            return name, ClusterBackend(self.client, self.address, name)
+            meta = check_meta(self.client, self.address, name)
+            return name, ClusterBackend(self.client, self.address, name, decode(meta.get(ACRONYMS_META)))
 
     def stats(self) -> dict:
         return self.open()[1].stats()
@@ -58,8 +59,11 @@ class ClusterLocation:
 class ClusterBackend:
     """Answers for one physical index; the client is thread-safe, so one backend serves every thread."""
 
-    def __init__(self, client: OpenSearch, address: ClusterAddress, index: str) -> None:
+    def __init__(
+        self, client: OpenSearch, address: ClusterAddress, index: str, acronyms: Definitions | None = None
+    ) -> None:
         self.client = client
+        self._acronyms = acronyms or {}
         self.address = address
         self.index = index
         self.schema = make_schema()
@@ -95,6 +99,9 @@ class ClusterBackend:
 
     def newest_published(self) -> str | None:
         return self._newest
+
+    def acronym_definitions(self) -> Definitions:
+        return self._acronyms
 
     def completions(self, prefix: str, limit: int) -> list[tuple[str, int]]:
         """A terms aggregation over the articles that have such a title word, keeping only those words."""
@@ -269,11 +276,12 @@ class ClusterBackend:
             "without_date": aggs["undated"]["doc_count"],
             **{
                 f"{end}_published": next(
-                    (hit["_source"]["published_iso"] for hit in aggs[end]["hits"]["hits"]), None
+                    (hit["_source"].get("published_iso") for hit in aggs[end]["hits"]["hits"]), None
                 )
                 for end in ("first", "last")
             },
             "size_bytes": store["_all"]["primaries"]["store"]["size_in_bytes"],
+            "acronyms_mined": len(trusted(decode(meta.get(ACRONYMS_META)))),
             "schema_version": meta.get("schema_version"),
             "analyzer_version": meta.get("analyzer_version"),
             "last_build": meta.get("last_build"),

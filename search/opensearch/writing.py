@@ -24,10 +24,12 @@ from pathlib import Path
 from opensearchpy import OpenSearch, helpers
 from opensearchpy.exceptions import NotFoundError, RequestError
 
+from search.acronym_mining import AcronymMiner
+from search.acronyms import decode, encode
 from search.analysis import indonesian_analyzer
 from search.article import Article, normalise_url
 from search.duplicates import Indexed, Story, StoryClusters
-from search.opensearch.cluster import TERMS_FIELD, ClusterAddress, answering
+from search.opensearch.cluster import ACRONYMS_META, TERMS_FIELD, ClusterAddress, answering
 from search.opensearch.layout import (
     check_meta,
     expected_meta,
@@ -195,7 +197,8 @@ def update_index(
         report, started = BuildReport(kind="update", generation=current), time.monotonic()
         before = _count(client, current)
         removed = 0
-        articles = articles_of_run(paths, report, on_skip)
+        miner = AcronymMiner(decode(meta.get(ACRONYMS_META)))
+        articles = miner.reading(articles_of_run(paths, report, on_skip))
         stories = StoryClusters(partial(_indexed_copies, client, current))
         while chunk := list(islice(articles, BULK_ARTICLES)):
             removed += _replace(client, current, chunk, stories, report)
@@ -204,7 +207,7 @@ def update_index(
         require_articles(report, f"at {address}")
         client.indices.refresh(index=current)
         _check_count(client, address, current, before - removed + report.indexed)
-        _record(client, current, meta, report, started)
+        _record(client, current, {**meta, ACRONYMS_META: encode(miner.definitions)}, report, started)
         return report
 
 
@@ -220,8 +223,10 @@ def _build(
     name = f"{generation_prefix(address.alias)}{datetime.now(UTC):%Y%m%dt%H%M%S%f}"
     client.indices.create(index=name, body=index_body(PRIMARY_SHARDS))
     report.generation = name
+    miner = AcronymMiner()
     try:
-        actions = _index_actions(articles_of_run(paths, report, on_skip), StoryClusters(), name, progress)
+        articles = miner.reading(articles_of_run(paths, report, on_skip))
+        actions = _index_actions(articles, StoryClusters(), name, progress)
         for _ok, _item in helpers.streaming_bulk(
             client,
             actions,
@@ -242,7 +247,7 @@ def _build(
             request_timeout=GREEN_TIMEOUT + 10,
         )
         _check_count(client, address, name, report.indexed)
-        _record(client, name, expected_meta(), report, started)
+        _record(client, name, {**expected_meta(), ACRONYMS_META: encode(miner.definitions)}, report, started)
     except BaseException:
         with contextlib.suppress(Exception):
             client.indices.delete(index=name)
