@@ -6,6 +6,8 @@
     .venv/bin/python bench/eval_ranking.py score --engine DIR --engine http://127.0.0.1:9200/ALIAS
                                         # the product on each index location (a Whoosh folder or an
                                         # OpenSearch alias), and how many of each query's top 10 they share
+    .venv/bin/python bench/eval_ranking.py score --queries bench/eval_misspelt.jsonl --engine DIR
+                                        # another query set: the same queries with the slips people make
 
 Both indexes hold the same articles (the whole click-id corpus by default). "Stemming on" is the product's
 index, built by search.indexing.build_index. "Stemming off" swaps the title and body analyser for a plain
@@ -15,6 +17,9 @@ through the product's own Engine: every word required, the best partial matches 
 eval_queries.jsonl holds one query per line: {"query": ..., "grades": {article id: 0-3}}; 3 = about exactly
 what the query asks, 2 = clearly relevant, 1 = mentions it in passing, 0 = not relevant. Grades were given
 by reading the pooled articles; no article text is kept. Unjudged results count as 0.
+eval_misspelt.jsonl holds misspelt versions of those queries (a dropped, doubled or swapped letter, a
+neighbouring key, a vowel variant in a name), each with its clean query, its kind of slip and the clean
+query's grades: a misspelt query should find what the reader meant.
 """
 
 from __future__ import annotations
@@ -98,8 +103,8 @@ def global_term_statistics() -> None:
     reading.ClusterBackend._search = search
 
 
-def load_queries() -> list[dict]:
-    return [json.loads(line) for line in QUERIES.read_text(encoding="utf-8").splitlines() if line.strip()]
+def load_queries(path: Path = QUERIES) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def ranked_ids(engine: Engine, query: str) -> list[str]:
@@ -114,7 +119,7 @@ def ndcg(ranking: list[str], grades: dict[str, int]) -> float:
     return dcg([grades.get(doc, 0) for doc in ranking]) / ideal if ideal else 0.0
 
 
-def score(workdir: Path, locations: list[str]) -> None:
+def score(workdir: Path, locations: list[str], queries_path: Path = QUERIES) -> None:
     """nDCG@10 per query for each system; with several --engine locations, also the top-10 overlap of
     each later location with the first (how many articles both rank in their top 10, in any order)."""
     systems = located(locations) if locations else engines(workdir)
@@ -128,7 +133,7 @@ def score(workdir: Path, locations: list[str]) -> None:
     shared = dict.fromkeys(others, 0)
     same_order = dict.fromkeys(others, 0)
     share = dict.fromkeys(others, 0.0)
-    queries = load_queries()
+    queries = load_queries(queries_path)
     print(
         f"{'query':40} "
         + " ".join(f"{label(name):>13}" for name in systems)
@@ -191,6 +196,12 @@ def main() -> None:
         "(repeat to compare engines; the top-10 overlap is against the first)",
     )
     parser.add_argument(
+        "--queries",
+        type=Path,
+        default=QUERIES,
+        help="score: the graded queries (JSON lines; default bench/eval_queries.jsonl)",
+    )
+    parser.add_argument(
         "--dfs",
         action="store_true",
         help="score: OpenSearch with dfs_query_then_fetch (every shard's term statistics; diagnosis only)",
@@ -203,7 +214,7 @@ def main() -> None:
     elif args.command == "pool":
         pool(args.workdir, args.queries)
     else:
-        score(args.workdir, args.engine)
+        score(args.workdir, args.engine, args.queries)
 
 
 if __name__ == "__main__":

@@ -56,6 +56,13 @@ def _day(params: Mapping[str, str], name: str) -> date | None:
         raise InvalidRequest(f"Parameter '{name}' harus tanggal TTTT-BB-HH, bukan {raw[:40]!r}.") from None
 
 
+def _flag(params: Mapping[str, str], name: str) -> bool:
+    raw = (params.get(name) or "").strip()
+    if raw not in ("", "0", "1"):
+        raise InvalidRequest(f"Parameter '{name}' harus 1 atau 0, bukan {raw[:40]!r}.")
+    return raw == "1"
+
+
 def _values(params: Mapping[str, str], name: str) -> tuple[str, ...]:
     """Every value given for `name` ("source=A&source=B"), stripped, without blanks or repeats."""
     raw = params.getlist(name) if hasattr(params, "getlist") else [params.get(name) or ""]
@@ -78,6 +85,7 @@ class SearchRequest:
     category: tuple[str, ...] = ()
     date: str | None = None
     sort: str = "relevance"
+    as_typed: bool = False  # no automatic spelling correction: the "Telusuri <as typed> saja" link
 
     @classmethod
     def from_params(cls, params: Mapping[str, str]) -> SearchRequest:
@@ -105,6 +113,7 @@ class SearchRequest:
             ),
             date=drill,
             sort=sort,
+            as_typed=_flag(params, "as_typed"),
         )
 
     def term_choices(self) -> dict[str, tuple[str, ...]]:
@@ -123,6 +132,7 @@ class SearchRequest:
             ("sort", None if self.sort == "relevance" else self.sort),
             ("per_page", None if self.per_page == DEFAULT_PER_PAGE else str(self.per_page)),
             ("page", None if self.page == 1 else str(self.page)),
+            ("as_typed", "1" if self.as_typed else None),
         ]
         return [(name, value) for name, value in values if value]
 
@@ -175,7 +185,9 @@ class SearchResponse:
     )
     date_trail: list[dict] = field(default_factory=list)
     date_ranges: list[dict] = field(default_factory=list)
-    suggestion: dict | None = None
+    suggestion: dict | None = None  # did you mean: {"q", "url"}, when the evidence is weak
+    correction: dict | None = None  # applied at once: {"q", "as_typed_url"}, when the evidence is strong
+    query_used: str | None = None  # the query whose results are shown, when it is not the one typed
     note: str | None = None
     took_ms: float = 0.0
 
@@ -186,6 +198,7 @@ class SearchResponse:
     def to_json(self) -> dict:
         return {
             "query": self.request.q,
+            "query_used": self.query_used or self.request.q,
             "total": self.total,
             "page": self.request.page,
             "per_page": self.request.per_page,
@@ -194,6 +207,7 @@ class SearchResponse:
             "date_trail": self.date_trail,
             "date_ranges": self.date_ranges,
             "suggestion": self.suggestion,
+            "correction": self.correction,
             "note": self.note,
             "took_ms": self.took_ms,
         }
