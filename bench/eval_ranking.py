@@ -197,6 +197,7 @@ def main() -> None:
     )
     parser.add_argument(
         "--queries",
+        dest="query_file",
         type=Path,
         default=QUERIES,
         help="score: the graded queries (JSON lines; default bench/eval_queries.jsonl)",
@@ -214,7 +215,7 @@ def main() -> None:
     elif args.command == "pool":
         pool(args.workdir, args.queries)
     else:
-        score(args.workdir, args.engine, args.queries)
+        score(args.workdir, args.engine, args.query_file)
 
 
 if __name__ == "__main__":
