@@ -4,13 +4,14 @@ In the manner of Meilisearch and Typesense, a word of five letters or more may d
 indexed word, a word of nine or more by two (an inserted, left-out or replaced letter, or two neighbouring
 letters swapped); shorter words, numbers and quoted phrases must match as written. Unlike them, a word
 only reaches variants far more frequent than itself: a rare word (in at most `Variants.rare()` articles)
-those in `FREQUENCY_RATIO` times as many articles, any other word those in `TYPO_RATIO` times as many, one
-typo away. Measured on the click-id corpus: a word typed right ("gempa", 129 articles) is never widened to
-its rarer neighbours ("gempar", 30), nor a real place to a bigger one ("timor", 67, against "timur",
-1,675: 25 times), while "kebakran" (no article) also finds "kebakaran" (1,040), "Wirianto" Wiranto,
-"Khofifa" Khofifah, and the slip "mahasiwa", which the news itself prints in 22 articles, "mahasiswa"
-(921: 40 times). The variants join the query as alternatives with `TOLERANT_BOOST`, so articles with the
-word as typed rank first.
+those in `FREQUENCY_RATIO` times as many articles, an uncommon word (in at most `COMMON_DOCS`) those in
+`TYPO_RATIO` times as many, one typo away; a common word is taken as written. Measured on the click-id
+corpus: a word typed right ("gempa", 129 articles) is never widened to its rarer neighbours ("gempar",
+30), nor a real place to a bigger one ("timor", 67, against "timur", 1,675), while "kebakran" (no
+article) also finds "kebakaran" (1,040), "Wirianto" Wiranto, "Khofifa" Khofifah, and the slip
+"mahasiwa", which the news itself prints in 22 articles, "mahasiswa" (921: 40 times as many). The
+variants join the query as alternatives with `TOLERANT_BOOST`, so articles with the word as typed rank
+first.
 
 The expansion happens in the query parser's syntax tree (`TolerancePlugin`), after fields and operators
 are resolved: each word node outside an exclusion becomes "word OR variant^0.2", which the field then
@@ -38,6 +39,8 @@ RARE_WORD_DOCS = 2  # a word in at most this many articles (one in 5,000 of a bi
 RARE_SHARE = 5000
 FREQUENCY_RATIO = 3  # a rare word's variants are in at least this many times as many articles (+1)
 TYPO_RATIO = 30  # any other word's, this many: a slip the news itself prints now and then
+COMMON_DOCS = 50  # a word in more articles (or in more than 1/500 of a bigger index) is taken as written
+COMMON_SHARE = 500
 MAX_VARIANTS = 3
 TOLERANT_BOOST = 0.2
 VARIANT_CACHE_SIZE = 10_000
@@ -76,12 +79,13 @@ class Variants:
 
     def reach(self, word: str, longest: int) -> int:
         """How many typos away from `word` (at most `longest`) variants may lie: a word that is not rare
-        could only be a slip of one letter, and not even that when no word can be TYPO_RATIO times as
-        frequent."""
+        could be a slip of one letter the news itself printed, a common word is what the reader meant
+        (and looking costs a walk over the index's terms, milliseconds, for every query)."""
         seen = self.frequency(word)
         if seen <= self.rare():
             return longest
-        return min(longest, 1) if TYPO_RATIO * (seen + 1) <= self.vocabulary.doc_count() else 0
+        common = max(COMMON_DOCS, self.vocabulary.doc_count() // COMMON_SHARE)
+        return min(longest, 1) if seen <= common else 0
 
     def frequent_near(self, word: str, maxdist: int) -> list[tuple[str, int]]:
         """(variant, articles) within `maxdist` edits of `word` (a swap of neighbours counts as one), far
