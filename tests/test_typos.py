@@ -31,6 +31,7 @@ TOPICS = [
 ]
 TYPO_IN_BODY = "Rapat Keamanan Menjelang Pelantikan"
 RARE_NAME = "Wiryanto, Petani Kopi dari Temanggung"
+SLIPS = 10
 
 
 def articles() -> list[dict]:
@@ -54,6 +55,12 @@ def articles() -> list[dict]:
             {"title": f"Patung Soekarno di {place}", "content": f"Patung Soekarno berdiri di {place}."}
         )
         found.append({"title": f"Kebakaran Hutan di {place}", "content": f"Kebakaran hutan melanda {place}."})
+    for n in range(SLIPS):  # a slip the news itself prints now and then (several on each OpenSearch shard)
+        found.append(
+            {"title": f"Ujian Kampus {n}", "content": f"Para mahasiwa mengikuti ujian kampus ke-{n}."}
+        )
+    for n in range(30 * (SLIPS + 1)):
+        found.append({"title": f"Wisuda Kampus {n}", "content": f"Para mahasiswa mengikuti wisuda ke-{n}."})
     for market in ("Kramat", "Senen", "Minggu"):
         found.append(
             {"title": f"Harga Gula Naik di Pasar {market}", "content": f"Gula pasir naik di {market}."}
@@ -101,6 +108,21 @@ def test_a_misspelt_word_finds_the_intended_articles(service):
     assert len(titles(answer)) == 6
     assert all(title.startswith("Kebakaran Hutan") for title in titles(answer))
     assert answer["note"] is None
+
+
+def test_a_slip_printed_in_a_few_articles_finds_the_far_more_frequent_word(service):
+    typed = search(service, q="mahasiwa", as_typed="1")
+    # the slips, the wisuda articles, and Wiranto on "demo mahasiswa"
+    assert typed["total"] == SLIPS + 30 * (SLIPS + 1) + 1
+    assert {title.split()[0] for title in titles(typed)} == {"Ujian"}
+    assert search(service, q="mahasiwa")["query_used"] == "mahasiswa"
+    alone = search(service, q="mahasiwa ujian")  # "mahasiswa ujian" finds nothing: kept as typed
+    assert (alone["query_used"], alone["correction"], alone["suggestion"], alone["total"]) == (
+        "mahasiwa ujian",
+        None,
+        None,
+        SLIPS,
+    )
 
 
 def test_the_word_as_typed_outranks_its_variants(service):
