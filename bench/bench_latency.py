@@ -2,11 +2,19 @@
 
     .venv/bin/python bench/bench_latency.py --index var/index            # starts `python -m web` itself
     .venv/bin/python bench/bench_latency.py --url http://127.0.0.1:5000  # or measures a running server
+    .venv/bin/python bench/bench_latency.py --index var/index --spelling  # clean against misspelt queries
 
 Queries are what a reader types: two or three content words taken from the titles stored in the index
 (a fixed seed, so runs compare), plus the evaluation queries of bench/eval_queries.jsonl; a share of them
 sort by date, ask for page 2, or drill into a month, as people do. The sequential pass uses one set of
 queries and the concurrent pass another, so the facet cache does not flatter the second.
+
+--spelling instead times the evaluation's clean queries (bench/eval_queries.jsonl) and their misspelt
+versions (bench/eval_misspelt.jsonl), each set on a server of its own started for it (a misspelt query
+corrected into a clean one would otherwise find its answer cached): typo tolerance and correction cost
+extra lookups, and a misspelt query should stay within twice the time of a clean one. On a machine shared
+with other work, wall times swing with the load: the CPU milliseconds of each search, measured in this
+process on an engine of its own per set, compare better.
 """
 
 from __future__ import annotations
@@ -29,7 +37,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from search.analysis import stopwords  # noqa: E402
+from search.backend import open_location  # noqa: E402
+from search.query import Engine  # noqa: E402
 from search.reader import open_current  # noqa: E402
+from search.request import SearchRequest  # noqa: E402
 
 WARM_UP_QUERIES = ("berita", "indonesia", "jakarta", "presiden", "harga")
 
@@ -58,8 +69,8 @@ def title_queries(index_dir: str, count: int, seed: int) -> list[dict]:
     return queries
 
 
-def eval_queries(count: int) -> list[dict]:
-    path = REPO / "bench" / "eval_queries.jsonl"
+def eval_queries(count: int, name: str = "eval_queries.jsonl") -> list[dict]:
+    path = REPO / "bench" / name
     if not path.exists():
         return []
     lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -109,6 +120,42 @@ def start_server(index_dir: str) -> tuple[subprocess.Popen, str]:
     raise SystemExit(f"the server did not start: {''.join(seen)}")
 
 
+def spelling_passes(index_dir: str) -> None:
+    """p50/p95 of the clean and the misspelt evaluation queries, each set on a fresh server."""
+    for label, name in (("clean", "eval_queries.jsonl"), ("misspelt", "eval_misspelt.jsonl")):
+        queries = eval_queries(1000, name)
+        proc, base = start_server(index_dir)
+        try:
+            for word in WARM_UP_QUERIES:
+                timed_get(base, {"q": word})
+            walls, tooks, _ = sequential_pass(base, queries)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+        cpu = searching_cpu(index_dir, queries)
+        print(f"{len(queries)} {label} queries, one request each")
+        print(f"  end to end  p50 {statistics.median(walls):6.1f} ms   p95 {percentile(walls, 0.95):6.1f} ms")
+        print(f"  server      p50 {statistics.median(tooks):6.1f} ms   p95 {percentile(tooks, 0.95):6.1f} ms")
+        print(f"  search CPU  p50 {statistics.median(cpu):6.1f} ms   p95 {percentile(cpu, 0.95):6.1f} ms")
+
+
+def searching_cpu(index_dir: str, queries: list[dict]) -> list[float]:
+    """CPU milliseconds of each query's search, in this process, on a fresh engine without answer cache."""
+    _, backend = open_location(index_dir).open()
+    engine = Engine(backend, answer_cache_size=0)
+    try:
+        for word in WARM_UP_QUERIES:
+            engine.search(SearchRequest(q=word))
+        spent = []
+        for params in queries:
+            started = time.process_time()
+            engine.search(SearchRequest(q=params["q"]))
+            spent.append((time.process_time() - started) * 1000)
+        return spent
+    finally:
+        engine.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -119,7 +166,13 @@ def main() -> None:
     parser.add_argument("--url", help="base URL of a running server")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument(
+        "--spelling", action="store_true", help="time the clean and the misspelt evaluation queries instead"
+    )
     args = parser.parse_args()
+    if args.spelling:
+        spelling_passes(args.index)
+        return
 
     sequential = eval_queries(30)
     sequential += title_queries(args.index, args.queries - len(sequential), seed=1)

@@ -8,6 +8,8 @@
                                         # OpenSearch alias), and how many of each query's top 10 they share
     .venv/bin/python bench/eval_ranking.py score --queries bench/eval_acronyms.jsonl --engine DIR
                                         # another set of graded queries (pool and score)
+    .venv/bin/python bench/eval_ranking.py score --queries bench/eval_misspelt.jsonl --engine DIR
+                                        # the same queries with the slips people make
     .venv/bin/python bench/eval_ranking.py score --engine DIR --acronyms off
                                         # the product with acronym expansion off (before/after)
 
@@ -20,6 +22,9 @@ eval_queries.jsonl holds one query per line (eval_acronyms.jsonl: acronyms typed
 long form, and the other way round): {"query": ..., "grades": {article id: 0-3}}; 3 = about exactly
 what the query asks, 2 = clearly relevant, 1 = mentions it in passing, 0 = not relevant. Grades were given
 by reading the pooled articles; no article text is kept. Unjudged results count as 0.
+eval_misspelt.jsonl holds misspelt versions of those queries (a dropped, doubled or swapped letter, a
+neighbouring key, a vowel variant in a name), each with its clean query, its kind of slip and the clean
+query's grades: a misspelt query should find what the reader meant.
 """
 
 from __future__ import annotations
@@ -107,7 +112,7 @@ def global_term_statistics() -> None:
     reading.ClusterBackend._search = search
 
 
-def load_queries(path: Path) -> list[dict]:
+def load_queries(path: Path = QUERIES) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 

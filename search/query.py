@@ -25,7 +25,8 @@ from search import facets, snippets
 from search.acronyms import AcronymTable, either_form
 from search.backend import IndexLocation, SearchBackend, StoredHit
 from search.request import Hit, SearchRequest, SearchResponse
-from search.spelling import Corrector
+from search.spelling import Corrector, is_strong_correction
+from search.typos import TolerancePlugin, Variants
 
 PARTIAL_NOTE = "Tidak ada artikel yang memuat semua kata; ditampilkan artikel yang memuat sebagian kata."
 COMMON_WORDS_NOTE = (
@@ -45,7 +46,7 @@ ANSWER_CACHE_SIZE = 1024  # answers kept per index version (a page of ten hits i
 COMPLETIONS = 8  # suggestions offered as a reader types
 COMPLETION_CACHE_SIZE = 4096
 MIN_COMPLETION_PREFIX = 2  # letters typed before completions are looked up
-SUGGEST_BELOW = 5  # look for a correction only when the query finds fewer articles than this
+SUGGEST_BELOW = 5  # propose a correction the evidence does not carry only when the query finds fewer
 # Proximity: the words of a plain query found within NEAR_SLOP positions of each other, in order, in the
 # title or the body, add NEAR_BOOST times their scores there (bench/eval_ranking.py measured the values).
 NEAR_SLOP = 4
@@ -54,8 +55,9 @@ _PLAIN_WORD = r"(?!(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b)\w[\w-]*"
 _PLAIN_WORDS = re.compile(rf"\s*{_PLAIN_WORD}(?:\s+{_PLAIN_WORD})+\s*")
 
 
-def _make_parser(schema, group) -> qparser.QueryParser:
-    """Title and body, with "phrase", -exclude, OR/AND/NOT, title:/source: (and judul:/sumber:).
+def _make_parser(schema, group, tolerance: TolerancePlugin | None) -> qparser.QueryParser:
+    """Title and body, with "phrase", -exclude, OR/AND/NOT, title:/source: (and judul:/sumber:), and with
+    `tolerance` the frequent near spellings of uncommon words (search/typos.py).
 
     Wildcards and ranges are off: they would run against stems and surprise a reader.
     """
@@ -65,6 +67,8 @@ def _make_parser(schema, group) -> qparser.QueryParser:
     # + and - only at the start of a word: "anak-anak" and "covid-19" are words, not "anak NOT anak"
     parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<!\S)\+", minusexpr=r"(?<!\S)-"))
     parser.add_plugin(qparser.FieldAliasPlugin({"title": ["judul"], "source": ["sumber", "media"]}))
+    if tolerance is not None:
+        parser.add_plugin(tolerance)
     return parser
 
 
@@ -165,12 +169,16 @@ class Engine:
         self.generation = generation  # the name of the index version this engine answers from
         self.schema = backend.schema
         self._analyzers = {name: _analyzer(self.schema, name) for name in ("title", "body")}
+        variants = Variants(backend)
         self._parsers = {
-            "and": _make_parser(self.schema, qparser.AndGroup),
-            "or": _make_parser(self.schema, qparser.OrGroup.factory(0.9)),
+            (group, tolerant): _make_parser(
+                self.schema, grouping, TolerancePlugin(variants) if tolerant else None
+            )
+            for group, grouping in (("and", qparser.AndGroup), ("or", qparser.OrGroup.factory(0.9)))
+            for tolerant in (True, False)
         }
         self._sources = backend.sources()
-        self._corrector = Corrector(backend)
+        self._corrector = Corrector(variants)
         self._lock = threading.Lock()
         self._facet_cache: OrderedDict[tuple, facets.FacetCounts] = OrderedDict()
         self._answer_cache_size = answer_cache_size
@@ -184,10 +192,11 @@ class Engine:
         """The analyser of the title or body field, as the index applied it."""
         return self._analyzers[fieldname]
 
-    def parse(self, text: str, group: str = "and", acronyms: bool = False) -> Query:
+    def parse(self, text: str, group: str = "and", acronyms: bool = False, tolerant: bool = True) -> Query:
         """The query for `text`: every word required ("and") or any word ("or"), with `acronyms` each
-        acronym or long form also as the other (search/acronyms.py); never raises on syntax."""
-        parser = self._parsers[group]
+        acronym or long form also as the other (search/acronyms.py), uncommon words also matching their
+        frequent near spellings unless not `tolerant`; never raises on syntax."""
+        parser = self._parsers[group, tolerant]
         text = typed = drop_dangling_operators(text)
         text, expansions = self.acronyms.expand(text) if acronyms else (text, [])
         text = both_compound_spellings(text)
@@ -312,19 +321,33 @@ class Engine:
         if response.note:
             return response
         acronyms = self._acronyms_on(request)
-        if acronyms:
-            response.acronyms = self.acronyms.expand(drop_dangling_operators(request.q))[1]
-        query = self.parse(request.q, acronyms=acronyms)
-        if query is NullQuery:  # nothing left after stop words and operators: say so, suggest nothing
+        as_typed = self.parse(request.q, acronyms=acronyms, tolerant=False)
+        if as_typed is NullQuery:  # nothing left after stop words and operators: say so, suggest nothing
             response.note = COMMON_WORDS_NOTE
             return response
-        return self._answer_with(query, request, response)
+        text = request.q
+        typed_total = self.facet_counts(as_typed, request).total
+        corrected = None if request.as_typed else self._correction(request, typed_total)
+        if corrected is not None:
+            if corrected[1]:
+                text = response.query_used = corrected[0]
+                response.correction = {"q": text, "as_typed_url": request.query_string(as_typed=True)}
+            elif typed_total < SUGGEST_BELOW:
+                response.suggestion = {
+                    "q": corrected[0],
+                    "url": replace(request, q=corrected[0]).query_string(),
+                }
+        if acronyms:
+            response.acronyms = self.acronyms.expand(drop_dangling_operators(text))[1]
+        return self._answer_with(self.parse(text, acronyms=acronyms), request, response, text)
 
-    def _answer_with(self, query: Query, request: SearchRequest, response: SearchResponse) -> SearchResponse:
+    def _answer_with(
+        self, query: Query, request: SearchRequest, response: SearchResponse, text: str = ""
+    ) -> SearchResponse:
+        """The page of `query` (parsed from `text`; with nothing found, any of its words) under `request`."""
         counts = self.facet_counts(query, request)
-        strict_total = counts.total
-        if counts.total == 0 and request.q:
-            loose = self.parse(request.q, "or", self._acronyms_on(request))
+        if counts.total == 0 and text:
+            loose = self.parse(text, "or", self._acronyms_on(request))
             if loose != query:
                 loose_counts = self.facet_counts(loose, request)
                 if loose_counts.total:
@@ -353,8 +376,6 @@ class Engine:
             response.results = self.matching_hits(
                 query, replace(request, collapse=response.collapsed), counts
             )
-        if request.q and strict_total < SUGGEST_BELOW:
-            response.suggestion = self._suggest(request, strict_total)
         return response
 
     def _acronyms_on(self, request: SearchRequest) -> bool:
@@ -390,16 +411,29 @@ class Engine:
             cluster=fields.get("cluster"),
         )
 
-    def _suggest(self, request: SearchRequest, total: int) -> dict | None:
-        """A corrected query when some word is rare in the index, a far more frequent word is one or two
-        edits away, and the corrected query finds more articles with every word than `total`."""
-        corrected = self._corrector.correct(request.q)
-        if corrected == request.q:
+    def _correction(self, request: SearchRequest, typed_total: int) -> tuple[str, bool] | None:
+        """A corrected query when a far more frequent word is a slip away from some word (search/typos.py),
+        and the corrected query finds more articles with every word than the `typed_total` of the query as
+        typed; and whether the evidence is strong enough to show its results at once."""
+
+        def found(text: str) -> int:
+            return self.facet_counts(self.parse(text, tolerant=False), request).total
+
+        corrected = self._corrector.correct(request.q, found)
+        if corrected == request.q or (total := found(corrected)) <= typed_total:
             return None
-        better = replace(request, q=corrected)
-        if self.facet_counts(self.parse(corrected), better).total <= total:
-            return None
-        return {"q": corrected, "url": better.query_string()}
+        return corrected, is_strong_correction(typed_total, total) and not self._in_titles(
+            request.q, corrected
+        )
+
+    def _in_titles(self, typed: str, corrected: str) -> bool:
+        """True when a word the correction replaces heads an article as typed: a rare name readers look
+        for ("Wiryanto" is not "Wiranto"), which headlines, checked more carefully than bodies, spell."""
+        replaced = set(re.findall(r"\w+", typed.lower())) - set(re.findall(r"\w+", corrected.lower()))
+        if not replaced:
+            return False
+        titled = Or([Term("title", word) for word in sorted(replaced)])
+        return self.backend.facet_counts(titled, SearchRequest()).total > 0
 
 
 class SearchService:

@@ -107,6 +107,7 @@ class SearchRequest:
     collapse: bool | None = None
     cluster: str | None = None
     acronyms: bool | None = None
+    as_typed: bool = False  # no automatic spelling correction: the "Telusuri <as typed> saja" link
 
     @classmethod
     def from_params(cls, params: Mapping[str, str]) -> SearchRequest:
@@ -137,6 +138,7 @@ class SearchRequest:
             collapse=_switch(params, "collapse"),
             cluster=(params.get("cluster") or "").strip()[:MAX_QUERY_CHARS] or None,
             acronyms=_switch(params, "acronyms"),
+            as_typed=bool(_switch(params, "as_typed")),
         )
 
     def term_choices(self) -> dict[str, tuple[str, ...]]:
@@ -158,6 +160,7 @@ class SearchRequest:
             ("acronyms", None if self.acronyms is None else str(int(self.acronyms))),
             ("per_page", None if self.per_page == DEFAULT_PER_PAGE else str(self.per_page)),
             ("page", None if self.page == 1 else str(self.page)),
+            ("as_typed", "1" if self.as_typed else None),
         ]
         return [(name, value) for name, value in values if value]
 
@@ -226,7 +229,9 @@ class SearchResponse:
     )
     date_trail: list[dict] = field(default_factory=list)
     date_ranges: list[dict] = field(default_factory=list)
-    suggestion: dict | None = None
+    suggestion: dict | None = None  # did you mean: {"q", "url"}, when the evidence is weak
+    correction: dict | None = None  # applied at once: {"q", "as_typed_url"}, when the evidence is strong
+    query_used: str | None = None  # the query whose results are shown, when it is not the one typed
     note: str | None = None
     acronyms: list[Expansion] = field(default_factory=list)  # the expansions the query was searched with
     took_ms: float = 0.0
@@ -243,6 +248,7 @@ class SearchResponse:
     def to_json(self) -> dict:
         return {
             "query": self.request.q,
+            "query_used": self.query_used or self.request.q,
             "total": self.total,
             "stories": self.stories,
             "collapsed": self.collapsed,
@@ -254,6 +260,7 @@ class SearchResponse:
             "date_trail": self.date_trail,
             "date_ranges": self.date_ranges,
             "suggestion": self.suggestion,
+            "correction": self.correction,
             "acronyms": [expansion.to_json() for expansion in self.acronyms],
             "note": self.note,
             "took_ms": self.took_ms,

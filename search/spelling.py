@@ -1,4 +1,4 @@
-"""Did-you-mean: a correction for the query words that are rare in the index and close to a frequent one.
+"""Did-you-mean: a correction for the query words a slip away from a far more frequent one.
 
 Works on any engine through a `Vocabulary`: how many articles there are, in how many of them a word (as
 written, unstemmed) occurs, and which indexed words lie within an edit distance of it.
@@ -7,14 +7,21 @@ written, unstemmed) occurs, and which indexed words lie within an edit distance 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from search.analysis import stopwords
+from search.typos import Variants
 
-RARE_WORD_DOCS = 2  # a query word in at most this many articles (more in a big index) may be misspelt
-CORRECTION_CACHE_SIZE = 10_000
-SHARED_PREFIX = 2  # candidates share the first two letters: typos there are rare, and the walk is shorter
+CANDIDATES = 5  # the most frequent near words weighed against the rest of the query
+STRONG_FACTOR = 5  # a correction that finds this many times more articles (+1) is shown at once
+
+
+def is_strong_correction(typed_total: int, corrected_total: int) -> bool:
+    """True when the corrected query finds far more than the query as typed: "kebakran hutan" (no article)
+    against "kebakaran hutan" (hundreds), where showing the few articles with the slip would mislead."""
+    return corrected_total >= STRONG_FACTOR * (typed_total + 1)
+
 
 _WORD = re.compile(r"(?<![\w:\-])([^\W\d_]{4,})(?![\w:])")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
@@ -35,53 +42,50 @@ class Vocabulary(Protocol):
 
 
 class Corrector:
-    """Replaces rare query words by frequent near ones; remembers each word's answer (a word's walk over
-    the index's terms costs milliseconds) until the cache is full. Safe to share between threads."""
+    """Replaces query words by far more frequent near ones (search/typos.py finds them), choosing among
+    several by what the rest of the query finds with each. Safe to share between threads."""
 
-    def __init__(self, vocabulary: Vocabulary) -> None:
-        self.vocabulary = vocabulary
-        self._corrections: dict[str, str | None] = {}
+    def __init__(self, variants: Variants) -> None:
+        self.variants = variants
 
-    def correct(self, text: str) -> str:
-        """`text` with each rare word replaced by its correction; function words are never touched (never
-        "correct" "yang" into the rarer "yani")."""
+    def correct(self, text: str, count: Callable[[str], int]) -> str:
+        """`text` with each word that looks like a slip replaced by its correction; `count` says how many
+        articles a query finds. Function words are never touched (never "correct" "yang" into the rarer
+        "yani")."""
         corrected = text
-        rare = max(RARE_WORD_DOCS, self.vocabulary.doc_count() // 5000)
         for match in _WORD.finditer(text):
             if match.group(1) in _OPERATORS:
                 continue
             word = match.group(1).lower()
             if word in stopwords():
                 continue
-            seen = self.vocabulary.word_frequencies([word])[word]
-            if seen <= rare and (best := self._correction(word, seen)):
-                corrected = re.sub(rf"(?<!\w){re.escape(match.group(1))}(?!\w)", best, corrected, count=1)
+            written = re.compile(rf"(?<!\w){re.escape(match.group(1))}(?!\w)")
+            queries = {
+                written.sub(candidate, corrected, count=1): candidate for candidate in self.candidates(word)
+            }
+            if len(queries) > 1:  # "gempa ambin": "ambon" goes with "gempa", the more frequent "ambil" not
+                found = {query: count(query) for query in queries}
+                corrected = max(
+                    queries,
+                    key=lambda query: (
+                        found[query] > 0,
+                        misses_one_letter_of(word, queries[query]),
+                        found[query],
+                    ),
+                )
+            elif queries:
+                corrected = next(iter(queries))
         return corrected
 
-    def _correction(self, word: str, seen: int) -> str | None:
-        if word in self._corrections:
-            return self._corrections.get(word)  # another thread may have just cleared it: then None
-        best = self.nearest_frequent_word(word, seen)
-        if len(self._corrections) >= CORRECTION_CACHE_SIZE:
-            self._corrections.clear()
-        self._corrections[word] = best
-        return best
-
-    def nearest_frequent_word(self, word: str, seen: int) -> str | None:
-        """The indexed word one edit from `word` (else two, for longer words) that is in at least three
-        times as many articles; among those, a word that `word` misses one letter of comes first
-        ("pemerintahn" is "pemerintahan" with a letter left out, the commonest slip in quick typing, not
-        "pemerintah"), then the most frequent."""
-        for maxdist in (1, 2) if len(word) > 5 else (1,):
-            near = self.vocabulary.words_near(word, maxdist, SHARED_PREFIX) - {word}
-            ranked = [
-                (misses_one_letter_of(word, candidate), frequency, candidate)
-                for candidate, frequency in self.vocabulary.word_frequencies(near).items()
-                if frequency >= 3 * (seen + 1)
-            ]
-            if ranked:
-                return max(ranked)[2]
-        return None
+    def candidates(self, word: str) -> list[str]:
+        """The most frequent of the far more frequent indexed words one edit from `word` (else two, for a
+        longer rare word), a word that `word` misses one letter of first ("pemerintahn" is "pemerintahan"
+        with a letter left out, the commonest slip in quick typing, not "pemerintah")."""
+        for maxdist in range(1, self.variants.reach(word, 2 if len(word) > 5 else 1) + 1):
+            near = [candidate for candidate, _ in self.variants.frequent_near(word, maxdist)[:CANDIDATES]]
+            if near:
+                return sorted(near, key=lambda candidate: misses_one_letter_of(word, candidate), reverse=True)
+        return []
 
 
 def misses_one_letter_of(typed: str, candidate: str) -> bool:

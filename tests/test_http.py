@@ -53,7 +53,9 @@ def test_the_openapi_document_is_valid_and_real_answers_follow_it(client):
         {"q": "kebakaran hutan"},
         {"q": "kebakaran", "date": "2019-09", "source": "Warta Nasional", "per_page": "2", "page": "2"},
         {"q": "kebakaran", "sort": "newest", "from": "2019-01-01", "to": "2019-12-31"},
-        {"q": "kebakran hutan"},  # a suggestion
+        {"q": "kebakran hutan"},  # a correction
+        {"q": "kebakran hutan", "as_typed": "1"},
+        {"q": "daearh"},  # a suggestion
         {"q": "hutan gempaxyz"},  # the partial-match note
         {"q": "yang dan"},  # the common-words note
         {"q": "zxqv"},
@@ -64,7 +66,8 @@ def test_the_openapi_document_is_valid_and_real_answers_follow_it(client):
         answers.validate(answer.get_json())
     drilled = client.get("/api/search?q=kebakaran&date=2019-09").get_json()
     assert drilled["date_trail"] and drilled["facets"]["date"]
-    assert client.get("/api/search?q=kebakran+hutan").get_json()["suggestion"]
+    assert client.get("/api/search?q=kebakran+hutan").get_json()["correction"]
+    assert client.get("/api/search?q=daearh").get_json()["suggestion"]
     errors = documented(client, "Error")
     for status, path in ((400, "/api/search?page=0"), (404, "/api/nothing")):
         answer = client.get(path)

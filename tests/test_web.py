@@ -167,10 +167,24 @@ def test_completions_as_you_type(client):
     assert client.get("/static/suggest.js").status_code == 200
 
 
-def test_misspelt_query_links_the_corrected_one(client):
-    suggestion = page(client, q="kebakran hutan").select_one("p.suggestion a")
-    assert suggestion.text == "kebakaran hutan"
-    assert len(BeautifulSoup(client.get(suggestion["href"]).data, "lxml").select("article.result")) == 5
+def test_misspelt_query_shows_the_corrected_one_and_links_the_one_typed(client):
+    corrected = page(client, q="kebakran hutan")
+    line = corrected.select_one("p.correction")
+    assert (
+        " ".join(line.text.split()) == "Menampilkan hasil untuk kebakaran hutan. Telusuri kebakran hutan saja"
+    )
+    assert len(corrected.select("article.result")) == 5
+    as_typed = line.select_one("a.as-typed")
+    assert as_typed["href"] == "/search?q=kebakran+hutan&as_typed=1"
+    typed = BeautifulSoup(client.get(as_typed["href"]).data, "lxml")
+    assert not typed.select("p.correction, p.suggestion")
+    assert typed.select_one('input[name="q"]')["value"] == "kebakran hutan"
+
+
+def test_weakly_misspelt_query_links_the_corrected_one(client):
+    suggestion = page(client, q="daearh").select_one("p.suggestion a")
+    assert suggestion.text == "daerah"
+    assert BeautifulSoup(client.get(suggestion["href"]).data, "lxml").select("article.result")
 
 
 def test_empty_states(client):
