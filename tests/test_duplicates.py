@@ -64,12 +64,14 @@ def test_results_show_one_article_per_story_with_the_others_counted_by_default(s
     assert by_title[SAME_EVENT]["similar"] == 0
 
 
-def test_collapsing_is_turned_off_by_the_request_or_the_service(service, location):
+def test_the_request_overrides_the_services_collapsing(service, location):
     uncollapsed = service.search(SearchRequest(q="banjir garut", collapse=False)).to_json()
     assert (uncollapsed["total"], uncollapsed["collapsed"], len(uncollapsed["results"])) == (3, False, 3)
     service_off = SearchService(open_location(location), collapse=False)
     by_default = service_off.search(SearchRequest(q="banjir garut"))
     assert (by_default.collapsed, len(by_default.results)) == (False, 3)
+    asked = service_off.search(SearchRequest(q="banjir garut", collapse=True))
+    assert (asked.collapsed, len(asked.results)) == (True, 2)
 
 
 def test_a_story_lists_all_its_articles(service):
