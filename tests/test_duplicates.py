@@ -70,6 +70,8 @@ def test_collapsing_is_turned_off_by_the_request_or_the_service(service, locatio
     service_off = SearchService(open_location(location), collapse=False)
     by_default = service_off.search(SearchRequest(q="banjir garut"))
     assert (by_default.collapsed, len(by_default.results)) == (False, 3)
+    asked = service_off.search(SearchRequest(q="banjir garut", collapse=True))
+    assert (asked.collapsed, len(asked.results)) == (True, 2)
 
 
 def test_a_story_lists_all_its_articles(service):
