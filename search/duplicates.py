@@ -6,12 +6,15 @@ estimated Jaccard similarity reaches SIMILARITY are copies of one text. On click
 are copies or rewrites sharing most paragraphs, while two different articles on one event stay below about
 0.3 (bench/bench_duplicates.py lists the clusters to read).
 
-Candidates are found by locality-sensitive hashing: the signature is cut into BANDS bands of ROWS values, and
-articles sharing a band's hash are compared. The band keys are indexed with the article (the `near_keys`
-field), so an update finds an earlier copy in the index by a term lookup and the new article joins its
-cluster; within one run, the keys of the articles written so far are kept in memory. A cluster's id is the
-id of the first article written in it. Bodies too short to tell copies from templates ("Baca juga", a photo
-caption) get no signature and a cluster of their own.
+Candidates are found by locality-sensitive hashing: the signature is cut into BANDS bands of ROWS values, each
+band hashed to a short key, and articles sharing at least SHARED_KEYS keys are compared. The keys are indexed
+with the article (the `near_keys` field), so an update finds an earlier copy in the index by a term lookup
+and the new article joins its cluster; within one run, the keys of the articles written so far are kept in
+memory, and the same rule applies. A key is the band's number and 12 bits of its hash: 32-bit keys made
+nearly every key a term of its own (896,043 terms, 164 MB of the click-id Whoosh index); 12 bits cap the
+terms at BANDS * 4096, and the random articles sharing two 12-bit keys with a new one are about one in 20,000.
+A cluster's id is the id of the first article written in it. Bodies too short to tell copies from templates
+("Baca juga", a photo caption) get no signature and a cluster of their own.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -28,8 +31,10 @@ from datasketch import MinHash
 SHINGLE_WORDS = 3
 MIN_WORDS = 40  # shorter bodies are mostly captions and templates that many unrelated articles share
 SIMILARITY = 0.5  # the estimated Jaccard similarity of shingles from which two bodies are one text
-ROWS = 3  # signature values per band: a pair at 0.5 shares a band with probability 1 - (1 - 0.5**3) ** 40
+ROWS = 3  # signature values per band: a pair at similarity 0.5 shares a band's values with probability 1/8
 BANDS = 40
+SHARED_KEYS = 2  # a pair at 0.5 shares two of the 40 bands or more with probability 0.968, at 0.6 with 0.998
+KEY_HEX_DIGITS = 3
 PERMUTATIONS = ROWS * BANDS
 
 _WORD = re.compile(r"\w+")
@@ -54,11 +59,12 @@ def signature(body: str) -> MinHash | None:
 
 
 def band_keys(minhash: MinHash) -> list[str]:
-    """One short term per band: the band's number and a hash of its values ("07c1f3a9e2")."""
+    """One short term per band: the band's number and 12 bits of a hash of its values ("07c1f")."""
     values = minhash.hashvalues
     bands = (values[band * ROWS : (band + 1) * ROWS].tobytes() for band in range(BANDS))
     return [
-        f"{band:02d}{hashlib.blake2b(data, digest_size=4).hexdigest()}" for band, data in enumerate(bands)
+        f"{number:02d}{hashlib.blake2b(band, digest_size=2).hexdigest()[:KEY_HEX_DIGITS]}"
+        for number, band in enumerate(bands)
     ]
 
 
@@ -70,7 +76,7 @@ class Indexed:
     body: str
 
 
-# The articles already in the index that have any of the given band keys.
+# The articles already in the index that have at least SHARED_KEYS of the given band keys.
 IndexedLookup = Callable[[list[str]], Iterable[Indexed]]
 
 
@@ -105,14 +111,15 @@ class StoryClusters:
         return Story(cluster=cluster, near_keys=keys)
 
     def _candidates(self, keys: list[str]) -> Iterable[tuple[str, MinHash]]:
-        """(cluster, signature) of the earlier articles sharing a band key; an article being replaced meets
-        its own earlier version, and so keeps its cluster."""
-        seen: set[int] = set()
+        """(cluster, signature) of the earlier articles sharing SHARED_KEYS band keys or more; an article
+        being replaced meets its own earlier version, and so keeps its cluster."""
+        shared: Counter[int] = Counter()
+        earlier: dict[int, tuple[str, MinHash]] = {}
         for key in keys:
             for cluster, candidate in self._by_key.get(key, ()):
-                if id(candidate) not in seen:
-                    seen.add(id(candidate))
-                    yield cluster, candidate
+                shared[id(candidate)] += 1
+                earlier[id(candidate)] = (cluster, candidate)
+        yield from (earlier[found] for found, count in shared.items() if count >= SHARED_KEYS)
         if self._indexed is not None:
             for found in self._indexed(keys):
                 indexed_signature = signature(found.body)

@@ -35,7 +35,7 @@ from search.acronym_mining import AcronymMiner, save_definitions
 from search.acronyms import read_table_file
 from search.analysis import load_stem_cache, save_stem_cache
 from search.article import normalise_url
-from search.duplicates import Indexed, IndexedLookup, StoryClusters
+from search.duplicates import SHARED_KEYS, Indexed, IndexedLookup, StoryClusters
 from search.reader import check_format
 from search.runs import WRITER_WAIT_SECONDS, BuildReport, OnSkip, Progress, articles_of_run, require_articles
 from search.schema import article_document, index_format, make_schema
@@ -253,10 +253,11 @@ def _add_articles(
 
 
 def _indexed_copies(searcher: Searcher) -> IndexedLookup:
-    """The articles of the index behind `searcher` that share a band key with a new one."""
+    """The articles of the index behind `searcher` that share SHARED_KEYS band keys with a new one."""
 
     def lookup(keys: list[str]) -> list[Indexed]:
-        found = searcher.search(Or([Term("near_keys", key) for key in keys]), limit=None, scored=False)
+        sharing = Or([Term("near_keys", key) for key in keys], minmatch=SHARED_KEYS)
+        found = searcher.search(sharing, limit=None, scored=False)
         return [Indexed(hit["cluster"], hit.get("body", "")) for hit in found]
 
     return lookup

@@ -353,8 +353,8 @@ class Engine:
                 if loose_counts.total:
                     query, counts, response.note = loose, loose_counts, PARTIAL_NOTE
         response.total, response.stories = counts.total, counts.stories
-        chosen = self.collapse if request.collapse is None else request.collapse
-        response.collapsed = chosen and not request.cluster
+        collapse = self.collapse if request.collapse is None else request.collapse
+        response.collapsed = collapse and not request.cluster
         response.facets = {
             "date": facets.date_facet_items(counts, request.date, lambda v: request.query_string(date=v)),
             **{

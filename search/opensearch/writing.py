@@ -28,7 +28,7 @@ from search.acronym_mining import AcronymMiner
 from search.acronyms import decode, encode
 from search.analysis import indonesian_analyzer
 from search.article import Article, normalise_url
-from search.duplicates import Indexed, Story, StoryClusters
+from search.duplicates import SHARED_KEYS, Indexed, Story, StoryClusters
 from search.opensearch.cluster import ACRONYMS_META, TERMS_FIELD, ClusterAddress, answering
 from search.opensearch.layout import (
     check_meta,
@@ -270,8 +270,12 @@ def _index_action(article: Article, story: Story, index: str) -> dict:
 
 
 def _indexed_copies(client: OpenSearch, index: str, keys: list[str]) -> list[Indexed]:
-    """The articles of `index` that share a band key with a new one."""
-    query = {"query": {"terms": {"near_keys": keys}}, "_source": ["cluster", "body"]}
+    """The articles of `index` that share SHARED_KEYS band keys with a new one."""
+    terms = [{"term": {"near_keys": key}} for key in keys]
+    query = {
+        "query": {"bool": {"should": terms, "minimum_should_match": SHARED_KEYS}},
+        "_source": ["cluster", "body"],
+    }
     return [
         Indexed(hit["_source"]["cluster"], hit["_source"].get("body", ""))
         for hit in helpers.scan(client, index=index, query=query)
