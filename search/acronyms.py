@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from whoosh.matching import DisjunctionMaxMatcher
 from whoosh.query import DisjunctionMax, Or, Phrase, Query
 
 Definitions = dict[str, dict[str, int]]  # acronym -> long form -> articles that define it so, all lowercase
@@ -157,6 +158,25 @@ class AcronymTable:
         return 0
 
 
+class _BetterMatcher(DisjunctionMaxMatcher):
+    """Whoosh's dis_max matcher (whoosh3 3.54.0) scores a document with the better of both sides even when
+    one side is on another document; this one takes only the sides on the current document."""
+
+    def score(self) -> float:
+        here = self.id()
+        return max(side.score() for side in (self.a, self.b) if side.is_active() and side.id() == here)
+
+
+class BetterOf(DisjunctionMax):
+    """Matches what any alternative matches, scored by the best alternative that matches."""
+
+    def _matcher(self, subs, searcher, context):
+        reader = searcher.reader()
+        return self._tree_matcher(
+            subs, _BetterMatcher, searcher, context, lambda sub: sub.estimate_size(reader)
+        )
+
+
 def either_form(query: Query, expansions: list[Expansion], stems: Callable[[str], list[str]]) -> Query:
     """`query` with each expanded acronym's "form OR other form" (an Or of its word's terms and its long
     form's phrases, as the parser flattens them) made the better of the two; a long form `expand` added is
@@ -180,7 +200,7 @@ def either_form(query: Query, expansions: list[Expansion], stems: Callable[[str]
             phrase = copy.copy(phrase)
             phrase.boost *= long_forms.get(tuple(phrase.words), 1.0)
             weighed.append(phrase)
-        return DisjunctionMax([Or(others), Or(weighed)])
+        return BetterOf([Or(others), Or(weighed)])
 
     return query.accept(best_of_both)
 

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 from helpers import ENGINES, IndexLocations
+from whoosh.query import Phrase, Term
 
 from search.acronym_mining import definitions_in
+from search.acronyms import BetterOf
 from search.backend import open_location
 from search.query import SearchService
 from search.request import InvalidRequest, SearchRequest
@@ -139,3 +141,30 @@ def test_an_update_adds_its_definitions_to_those_of_the_index(engine, index_loca
     assert service.engine().acronyms.mined == {"ott": OTT}
     assert open_location(where).stats()["acronyms_mined"] == 1
     assert ONLY_LONG_FORM[0] in titles(search(service, q="ott"))
+
+
+def test_an_article_with_one_form_scores_as_that_form_alone(service):
+    """Either form counts once: an article that writes only the acronym scores as without expansion (the
+    long form's phrase, matching other articles, lends it nothing), and an article with both forms scores
+    as the better of them, never their sum."""
+    on = {hit["title"]: hit["score"] for hit in search(service, q="ojol", per_page="20")["results"]}
+    off = {hit["title"]: hit["score"] for hit in search(service, q="ojol", acronyms="0")["results"]}
+    assert on[ONLY_OJOL[0]] == pytest.approx(off[ONLY_OJOL[0]])
+    phrase = {hit["title"]: hit["score"] for hit in search(service, q='"ojek online"')["results"]}
+    both = DEFINING[3][0]  # "ojol (ojek online)": the better form, the added phrase weighed down
+    assert on[both] <= max(off[both], phrase[both]) + 1e-3
+
+
+def test_the_whoosh_better_of_scores_each_article_by_its_own_best_side(index_locations, tmp_path):
+    """whoosh3's dis_max matcher scored an article with the other side's score, taken from another
+    article; BetterOf scores each article as the best of the alternatives that match it."""
+    where = index_locations.new("whoosh")
+    build_index(where, [write_articles(tmp_path / "articles.jsonl", [*DEFINING, ONLY_OJOL, CLOSE, APART])])
+    sides = [Term("body", "ojol"), Phrase("body", ["ojek", "online"], boost=0.5), Term("body", "harga")]
+    backend = open_location(where).open()[1]
+    with backend.index.searcher() as searcher:  # the Whoosh backend's index
+        alone = [{hit["id"]: hit.score for hit in searcher.search(side, limit=None)} for side in sides]
+        best = {hit["id"]: hit.score for hit in searcher.search(BetterOf(sides), limit=None)}
+    assert best.keys() == set().union(*alone)
+    for doc, score in best.items():
+        assert score == pytest.approx(max(scores[doc] for scores in alone if doc in scores)), doc
