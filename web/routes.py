@@ -43,6 +43,14 @@ def _index_message(error: SearchIndexError) -> str:
     return f"Indeks pencarian belum tersedia. ({error})"
 
 
+def _refusal(error: InvalidRequest | SearchIndexError) -> tuple[str, int]:
+    """The message and HTTP status of a request the library could not answer: a bad parameter 400, an
+    unknown article 404, an index or engine that cannot answer 503."""
+    if isinstance(error, SearchIndexError):
+        return _index_message(error), 503
+    return str(error), 404 if isinstance(error, UnknownArticle) else 400
+
+
 @bp.app_template_filter("ribuan")
 def thousands(number: int) -> str:
     """22922 -> "22.922", the Indonesian way."""
@@ -103,10 +111,9 @@ def search_feed():
     params.setdefault("per_page", str(FEED_ENTRIES))
     try:
         response = _service().search(SearchRequest.from_params(params))
-    except InvalidRequest as error:
-        return Response(str(error), 400, mimetype="text/plain")
-    except SearchIndexError as error:
-        return Response(_index_message(error), 503, mimetype="text/plain")
+    except (InvalidRequest, SearchIndexError) as error:
+        message, status = _refusal(error)
+        return Response(message, status, mimetype="text/plain")
     query = "?" + urlencode(response.request.to_params())
     root = request.url_root
     feed = atom_feed(response, f"{root}search.atom{query}", f"{root}search{query}", root)
@@ -157,12 +164,9 @@ def related_api():
     """Articles of other stories on the topic of the article `id`, newest first."""
     try:
         answer = _related(request.args.get("id", ""))
-    except UnknownArticle as error:
-        return jsonify(error=str(error)), 404
-    except InvalidRequest as error:
-        return jsonify(error=str(error)), 400
-    except SearchIndexError as error:
-        return jsonify(error=_index_message(error)), 503
+    except (InvalidRequest, SearchIndexError) as error:
+        message, status = _refusal(error)
+        return jsonify(error=message), status
     return jsonify(answer.to_json())
 
 
@@ -172,12 +176,9 @@ def related_page():
     article_id = request.args.get("id", "")
     try:
         answer = _related(article_id)
-    except UnknownArticle as error:
-        return _page(SearchRequest(), error=str(error)), 404
-    except InvalidRequest as error:
-        return _page(SearchRequest(), error=str(error)), 400
-    except SearchIndexError as error:
-        return _page(SearchRequest(), error=_index_message(error)), 503
+    except (InvalidRequest, SearchIndexError) as error:
+        message, status = _refusal(error)
+        return _page(SearchRequest(), error=message), status
     return render_template(
         "related.html",
         req=SearchRequest(),
