@@ -7,9 +7,11 @@ import threading
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 from whoosh.collectors import CollapseCollector, Collector, FilterCollector, SortingCollector, TopCollector
 from whoosh.index import Index
 from whoosh.query import And, Every, Or, Prefix, Query, Term, TermRange
@@ -23,7 +25,7 @@ from search.backend import StoredHit
 from search.reader import check_generation, index_stats, open_generation
 from search.request import SearchRequest
 from search.store import STEM_CACHE, current_generation, generation_dir
-from search.whoosh_docsets import matching_docs
+from search.whoosh_ranking import Ranker, Unscorable, best
 
 EARLIEST_DAY, LATEST_DAY = "0000-00-00", "9999-99-99"  # "none" (undated) sorts after both
 
@@ -56,6 +58,12 @@ def _column_values(reader, fieldname: str, missing: str) -> list[str]:
     """The value of a sortable field for every document number ("" and None become `missing`)."""
     column = reader.column_reader(fieldname)
     return [column[docnum] or missing for docnum in range(reader.doc_count_all())]
+
+
+def _story_numbers(cluster_of: list[str]) -> np.ndarray:
+    """A number for each document's story (cluster of copies), -1 for an article with no copies."""
+    numbers: dict[str, int] = {}
+    return np.array([numbers.setdefault(name, len(numbers)) if name else -1 for name in cluster_of], np.int64)
 
 
 def _newest_published(searcher: Searcher, day_of: list[str]) -> str | None:
@@ -91,6 +99,8 @@ class WhooshBackend:
             }
             self._newest = _newest_published(searcher, self._day_of)
             self._cluster_of = _column_values(reader, "cluster", "")
+            self._ranker = Ranker(reader, searcher.weighting)
+        self._story_of = _story_numbers(self._cluster_of)
         self._spelled = self.schema["body"].spelling_fieldname("body")  # where the unstemmed words are
 
     @contextmanager
@@ -173,7 +183,7 @@ class WhooshBackend:
         scope = And(parts).normalize() if parts else query
         with self._searcher() as searcher:
             return facets.count_facets(
-                matching_docs(searcher, scope),
+                np.flatnonzero(self._ranker.matches(searcher, scope)).tolist(),
                 self._day_of.__getitem__,
                 self._term_of,
                 request.date,
@@ -185,6 +195,42 @@ class WhooshBackend:
     def hits(self, query: Query, request: SearchRequest, counts: facets.FacetCounts) -> list[StoredHit]:
         """`counts.docs` holds the filtered matches (None: no filter), a ready filter for the ranking."""
         limit = request.page * request.per_page
+        with self._searcher() as searcher:
+            try:
+                found = self._ranked(searcher, query, request, counts.docs, limit)
+            except Unscorable:
+                found = self._collected(searcher, query, request, counts.docs, limit)
+            shown = found[(request.page - 1) * request.per_page : limit]
+            return [StoredHit(searcher.reader().stored_fields(docnum), score) for docnum, score in shown]
+
+    def _ranked(
+        self,
+        searcher: Searcher,
+        query: Query,
+        request: SearchRequest,
+        allowed: AbstractSet[int] | None,
+        limit: int,
+    ) -> list[tuple[int, float]]:
+        """The first `limit` (document, score) by relevance, computed by search/whoosh_ranking.py; in date
+        order, the matches of the facet counts sorted by Whoosh."""
+        if request.sort != "relevance":
+            raise Unscorable("date order")
+        within = None
+        if allowed is not None:
+            within = np.zeros(self._ranker.size, dtype=bool)
+            within[np.fromiter(allowed, dtype=np.int64, count=len(allowed))] = True
+        mask, scores = self._ranker.scored(searcher, query, within)
+        return best(mask, scores, limit, self._story_of if request.collapse else None)
+
+    def _collected(
+        self,
+        searcher: Searcher,
+        query: Query,
+        request: SearchRequest,
+        allowed: AbstractSet[int] | None,
+        limit: int,
+    ) -> list[tuple[int, float]]:
+        """The same through Whoosh's collectors, for the date orders and the queries only Whoosh scores."""
         order: Collector
         if request.sort == "relevance":
             order = exact_top(limit)
@@ -192,11 +238,9 @@ class WhooshBackend:
             order = SortingCollector(self._by_date(request.sort == "newest"), limit=limit)
         if request.collapse:
             order = CollapseCollector(order, FieldFacet("cluster"), limit=1)
-        collector = order if counts.docs is None else FilterCollector(order, allow=counts.docs)
-        with self._searcher() as searcher:
-            searcher.search_with_collector(query, collector)
-            shown = collector.results()[(request.page - 1) * request.per_page : limit]
-            return [StoredHit(hit.fields(), hit.score) for hit in shown]
+        collector = order if allowed is None else FilterCollector(order, allow=allowed)
+        searcher.search_with_collector(query, collector)
+        return [(hit.docnum, hit.score) for hit in collector.results()[:limit]]
 
     def cluster_members(self, clusters: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
         with self._searcher() as searcher:
