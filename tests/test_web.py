@@ -20,10 +20,12 @@ from xml.etree import ElementTree
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
+from flask.json.provider import DefaultJSONProvider
 from helpers import serving
 
 from search.indexing import build_index
 from web import create_app
+from web.fast_json import OrjsonProvider
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "web"
 HOSTILE = "<script>alert(\"x\")</script>' onmouseover='"
@@ -114,6 +116,20 @@ def test_every_page_links_its_json_twin_with_the_same_answer(client):
     assert {"value", "label", "count", "selected", "toggle"} <= set(answer["facets"]["date"][0])
     assert answer["took_ms"] >= 0
     assert soup.select_one("nav.pager a[rel=prev]")
+
+
+@pytest.mark.parametrize(
+    "params", [{"q": "kebakaran"}, {"q": "Jakarta banjir", "page": "2"}, {"q": "\u00e9t\u00e9 </script>"}, {}]
+)
+def test_json_answers_are_the_bytes_flasks_own_encoder_writes(client, params):
+    """web/fast_json.py: orjson writes what Flask's default provider would (sorted keys, no spaces, UTF-8)."""
+    response = client.get("/api/search?" + urlencode(params))
+    answer = response.get_json()
+    with client.application.app_context():
+        standard = DefaultJSONProvider(client.application)
+        standard.ensure_ascii = False
+        assert response.data == standard.response(answer).data
+    assert isinstance(client.application.json, OrjsonProvider)
 
 
 def test_every_results_page_links_an_atom_feed_of_its_newest_matches(client):

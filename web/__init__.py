@@ -9,6 +9,7 @@ from flask import Flask
 
 from search.backend import open_location
 from search.query import SearchService
+from web.fast_json import OrjsonProvider
 from web.settings import DEFAULTS
 
 
@@ -19,7 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     if not app.config["INDEX"]:
         raise ValueError("create_app needs INDEX: the index folder or OpenSearch URL")
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # DefaultJSONProvider's setting
+    app.json = OrjsonProvider(app)
     app.extensions["search"] = SearchService(
         open_location(str(app.config["INDEX"])),
         answer_cache_size=app.config["CACHE_SIZE"],
