@@ -55,14 +55,17 @@ def open_generation(index_dir: Path | str) -> tuple[str, whoosh_index.Index]:
     raise _damaged(index_dir, name, problem)
 
 
-def check_generation(index_dir: Path | str, name: str | None) -> None:
+def check_generation(index_dir: Path | str, name: str | None, info: dict | None = None) -> dict:
     """Raise IndexMissingError when a file of generation `name` went missing or changed size since it was
-    built. Cheap (build.json and a stat per file): a server checks the generation it serves per request."""
+    built. Cheap (a stat per file): a server checks the generation it serves per request, passing the
+    generation's build information (`info`, which never changes once written) this returns."""
     if name is None:
         raise _missing(index_dir)
     folder = generation_dir(index_dir, name)
-    if problem := _problem_with(folder, read_build_info(folder)):
+    info = info or read_build_info(folder)
+    if problem := _problem_with(folder, info):
         raise _damaged(index_dir, name, problem)
+    return info  # type: ignore[return-value]  # _problem_with says "incomplete" for None
 
 
 def _problem_with(folder: Path, info: dict | None) -> str | None:

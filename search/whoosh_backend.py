@@ -35,6 +35,7 @@ class FolderLocation:
 
     def __init__(self, index_dir: str | Path) -> None:
         self.index_dir = Path(index_dir)
+        self._build_info: dict[str, dict] = {}  # the current generation's, read once
 
     def generation(self) -> str | None:
         """The current generation's name, after checking its files: one damaged since it was opened must
@@ -42,7 +43,8 @@ class FolderLocation:
         segment would kill the server with SIGBUS."""
         name = current_generation(self.index_dir)
         if name is not None:
-            check_generation(self.index_dir, name)
+            known = self._build_info.get(name)
+            self._build_info = {name: check_generation(self.index_dir, name, known)}
         return name
 
     def open(self) -> tuple[str, WhooshBackend]:

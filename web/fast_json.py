@@ -34,6 +34,6 @@ class OrjsonProvider(DefaultJSONProvider):
 
     def response(self, *args: Any, **kwargs: Any) -> Response:
         if self.compact is False or (self.compact is None and self._app.debug):
-            return super().response(*args, **kwargs)
+            return super().response(*args, **kwargs)  # type: ignore[return-value]  # a flask Response
         body = orjson.dumps(self._prepare_response_obj(args, kwargs), default=self.default, option=OPTIONS)
-        return self._app.response_class(body + b"\n", mimetype=self.mimetype)
+        return Response(body + b"\n", mimetype=self.mimetype)
