@@ -36,7 +36,7 @@ from whoosh.searching import Searcher
 from search.acronyms import BetterOf
 from search.analysis import analyse_word
 
-CACHED_POSTINGS = 4_000_000  # postings kept across queries per index version (about 16 bytes each)
+CACHE_BUDGET = 4_000_000  # postings kept across queries per index version (about 16 bytes each)
 CACHED_PHRASES = 128  # phrases whose checked documents are kept (two bytes per document each)
 
 Mask = np.ndarray  # bool, one per document number
@@ -127,7 +127,7 @@ class Ranker:
         self.live = np.zeros(self.size, dtype=bool)
         self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
         self._lengths: dict[str, np.ndarray] = {}
-        self._cache: OrderedDict[tuple[str, bytes, bool], Postings] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, bytes], Postings] = OrderedDict()
         self._cached = 0
         self._phrases: OrderedDict[tuple[str, tuple[str, ...], int], tuple[Mask, Mask]] = OrderedDict()
         self._lock = threading.Lock()
@@ -144,11 +144,12 @@ class Ranker:
         return found
 
     def postings(self, reader: IndexReader, fieldname: str, text: bytes, values: bool = False) -> Postings:
-        """A term's postings over every segment, kept while the cache has room (popular words recur)."""
-        key = (fieldname, text, values)
+        """A term's postings over every segment, kept while the cache has room (popular words recur); with
+        `values`, each posting's positions too (read once for a word both searched and in a phrase)."""
+        key = (fieldname, text)
         with self._lock:
             found = self._cache.get(key)
-            if found is not None:
+            if found is not None and (found.values is not None or not values):
                 self._cache.move_to_end(key)
                 return found
         parts = [_leaf_postings(leaf, offset, fieldname, text, values) for leaf, offset in _leaves(reader)]
@@ -158,11 +159,11 @@ class Ranker:
             tuple(value for part in parts for value in part.values or ()) if values else None,
         )
         with self._lock:
-            if key not in self._cache:
-                self._cache[key] = found
-                self._cached += len(found)
-            while self._cached > CACHED_POSTINGS and len(self._cache) > 1:
-                self._cached -= len(self._cache.popitem(last=False)[1])
+            replaced = self._cache.pop(key, None)
+            self._cached += _cost(found) - (_cost(replaced) if replaced else 0)
+            self._cache[key] = found
+            while self._cached > CACHE_BUDGET and len(self._cache) > 1:
+                self._cached -= _cost(self._cache.popitem(last=False)[1])
         return found
 
     def phrase_matches(
@@ -200,6 +201,11 @@ class Ranker:
         scope = self.live if within is None else self.live & within
         mask, scores = _Evaluation(self, searcher, scoring=True).evaluate(query, scope)
         return mask & scope, scores
+
+
+def _cost(postings: Postings) -> int:
+    """A cached entry's share of CACHE_BUDGET: positions weigh about as much as two postings."""
+    return len(postings) * (1 if postings.values is None else 3)
 
 
 def _leaves(reader: IndexReader) -> list[tuple[IndexReader, int]]:
