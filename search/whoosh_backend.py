@@ -25,7 +25,7 @@ from search.backend import StoredHit
 from search.reader import check_generation, index_stats, open_generation
 from search.request import SearchRequest
 from search.store import STEM_CACHE, current_generation, generation_dir
-from search.whoosh_ranking import Ranker, Unscorable, best
+from search.whoosh_ranking import Ranker, Unscorable
 
 EARLIEST_DAY, LATEST_DAY = "0000-00-00", "9999-99-99"  # "none" (undated) sorts after both
 
@@ -221,8 +221,7 @@ class WhooshBackend:
         if allowed is not None:
             within = np.zeros(self._ranker.size, dtype=bool)
             within[np.fromiter(allowed, dtype=np.int64, count=len(allowed))] = True
-        mask, scores = self._ranker.scored(searcher, query, within)
-        return best(mask, scores, limit, self._story_of if request.collapse else None)
+        return self._ranker.top(searcher, query, limit, within, self._story_of if request.collapse else None)
 
     def _collected(
         self,

@@ -37,6 +37,7 @@ from search.acronyms import BetterOf
 from search.analysis import analyse_word
 
 CACHE_BUDGET = 4_000_000  # postings kept across queries per index version (about 16 bytes each)
+SLACK = 1e-9  # of a score: rounding in the bound's sums must not leave out a document that ties
 CACHED_PHRASES = 128  # phrases whose checked documents are kept (two bytes per document each)
 
 Mask = np.ndarray  # bool, one per document number
@@ -196,11 +197,34 @@ class Ranker:
         """The live documents `query` matches (as Whoosh's docs_for_query finds them)."""
         return _Evaluation(self, searcher, scoring=False).mask(query, self.live)
 
-    def scored(self, searcher: Searcher, query: Query, within: Mask | None = None) -> tuple[Mask, Scores]:
-        """The live documents `query` matches (among `within`) and their scores; raises Unscorable."""
+    def top(
+        self,
+        searcher: Searcher,
+        query: Query,
+        limit: int,
+        within: Mask | None = None,
+        group_of: np.ndarray | None = None,
+    ) -> list[tuple[int, float]]:
+        """The `limit` best (document, score) `query` matches among `within`, as `best` orders them; raises
+        Unscorable.
+
+        The optional part of a query (AndMaybe: its words close together) only adds to a score, and at most
+        what it would add were its phrases mere conjunctions of their words; positions are read only for
+        the documents that bound could lift to the `limit`-th score without it.
+        """
         scope = self.live if within is None else self.live & within
-        mask, scores = _Evaluation(self, searcher, scoring=True).evaluate(query, scope)
-        return mask & scope, scores
+        evaluation = _Evaluation(self, searcher, scoring=True)
+        if not isinstance(query, AndMaybe):
+            mask, scores = evaluation.evaluate(query, scope)
+            return best(mask & scope, scores, limit, group_of)
+        mask, scores = evaluation.evaluate(query.a, scope)
+        mask &= scope
+        ranked = best(mask, scores, limit, group_of)
+        threshold = ranked[-1][1] if len(ranked) == limit else -np.inf
+        bound = _Evaluation(self, searcher, scoring=True, phrases_as_words=True).evaluate(query.b, mask)
+        liftable = mask & (scores + np.where(bound[0], bound[1], 0.0) >= threshold - SLACK * abs(threshold))
+        maybe, extra = evaluation.evaluate(query.b, liftable)
+        return best(mask, scores + np.where(maybe & liftable, extra, 0.0), limit, group_of)
 
 
 def _cost(postings: Postings) -> int:
@@ -239,11 +263,14 @@ class _Evaluation:
     """One query's evaluation: each node's mask (and with `scoring`, scores), exact within the documents
     `within` that can still match (outside them a mask may say anything)."""
 
-    def __init__(self, ranker: Ranker, searcher: Searcher, scoring: bool) -> None:
+    def __init__(
+        self, ranker: Ranker, searcher: Searcher, scoring: bool, phrases_as_words: bool = False
+    ) -> None:
         self.ranker = ranker
         self.searcher = searcher
         self.reader = searcher.reader()
         self.scoring = scoring
+        self.phrases_as_words = phrases_as_words  # an upper bound of their scores, no positions read
 
     def empty(self) -> tuple[Mask, Scores]:
         return np.zeros(self.ranker.size, dtype=bool), np.zeros(self.ranker.size)
@@ -365,6 +392,8 @@ class _Evaluation:
             present = np.zeros(self.ranker.size, dtype=bool)
             present[postings.ids] = True
             holding &= present
+        if self.phrases_as_words:
+            return holding, self._phrase_scores(node, every)
         decode = self.searcher.schema[node.fieldname].format.decode_positions
 
         def in_order(docnums: np.ndarray) -> list[int]:
@@ -379,11 +408,14 @@ class _Evaluation:
             ]
 
         mask = self.ranker.phrase_matches((node.fieldname, tuple(node.words), node.slop), holding, in_order)
-        if self.scoring and mask.any():
-            for word, postings in zip(node.words, every, strict=True):
-                scores[postings.ids] += self._bm25f(node.fieldname, word, postings)
-            scores *= node.boost
-        return mask, scores
+        return mask, self._phrase_scores(node, every) if self.scoring and mask.any() else scores
+
+    def _phrase_scores(self, node: Phrase, every: list[Postings]) -> Scores:
+        """Whoosh's phrase score: its words' scores summed, times its boost."""
+        scores = np.zeros(self.ranker.size)
+        for word, postings in zip(node.words, every, strict=True):
+            scores[postings.ids] += self._bm25f(node.fieldname, word, postings)
+        return scores * node.boost
 
 
 def _has_phrase(node: Query) -> bool:
