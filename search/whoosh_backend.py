@@ -5,7 +5,7 @@ from __future__ import annotations
 import heapq
 import threading
 from bisect import bisect_left
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
@@ -104,6 +104,7 @@ class WhooshBackend:
             self._cluster_of = _column_values(reader, "cluster", "")
             self._ranker = Ranker(reader, searcher.weighting)
         self._story_of = _story_numbers(self._cluster_of)
+        self._stories: dict[str, list[int]] | None = None
         self._spelled = self.schema["body"].spelling_fieldname("body")  # where the unstemmed words are
         self._spelled_words = SpelledWords(self._read_spelled_words)
 
@@ -250,13 +251,24 @@ class WhooshBackend:
 
     def cluster_members(self, clusters: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
         with self._searcher() as searcher:
+            stored = searcher.reader().stored_fields
             return {
                 cluster: [
-                    (searcher.reader().stored_fields(docnum)["id"], self._term_of["source"](docnum))
-                    for docnum in searcher.document_numbers(cluster=cluster)
+                    (stored(docnum)["id"], self._term_of["source"](docnum))
+                    for docnum in self._members(cluster)
                 ]
                 for cluster in clusters
             }
+
+    def _members(self, cluster: str) -> list[int]:
+        """The live documents of a story, from a table made on first use (a query per story cost more)."""
+        with self._lock:
+            if self._stories is None:
+                stories: defaultdict[str, list[int]] = defaultdict(list)
+                for docnum in np.flatnonzero(self._ranker.live).tolist():
+                    stories[self._cluster_of[docnum]].append(docnum)
+                self._stories = dict(stories)
+            return self._stories.get(cluster, [])
 
     def stored(self, article_id: str) -> dict | None:
         with self._searcher() as searcher:
