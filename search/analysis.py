@@ -53,7 +53,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import cache
-from itertools import islice
+from itertools import accumulate, islice
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +71,8 @@ STOPWORDS_PATH = Path(__file__).with_name("data") / "stopwords.txt"
 # both caches together then hold 27 MiB.
 STEM_CACHE_SIZE = 250_000
 WORD_CACHE_SIZE = 400_000
+# Raw words whose token texts highlighting keeps (word_texts): the words of the pages shown, not the corpus.
+TEXTS_CACHE_SIZE = 100_000
 # Longer "words" are junk (glued text, URLs without dots): indexed as written, never given to Sastrawi.
 LONGEST_STEMMED_WORD = 40
 
@@ -203,6 +205,7 @@ def clear_caches() -> None:
     """Forget every cached word and stem (tests, benchmarks)."""
     _STEMS.clear()
     _WORDS.clear()
+    _TEXTS.clear()
 
 
 def cache_sizes() -> dict[str, int]:
@@ -403,6 +406,82 @@ class IndonesianWordFilter(Filter):
                         yield t
                         if not alternates:
                             break
+
+
+# --- The same tokens for highlighting, without Token objects -----------------------------------------
+
+# The word pattern as one group: _WORD_SPLIT.split(text) alternates gaps and words, so every word's offsets
+# follow from the lengths alone (raw_words), with no match object per word.
+_WORD_SPLIT = re.compile(f"({_WORD_RE.pattern})")
+
+
+def raw_words(text: str) -> tuple[list[str], list[int]]:
+    """The tokenizer's raw words of `text` and their bounds: word i spans bounds[2*i] to bounds[2*i + 1].
+    "Anak-anak KPK" -> (["Anak-anak", "KPK"], [0, 9, 10, 13, 13])."""
+    parts = _WORD_SPLIT.split(repair_mojibake(text, keep_offsets=True))
+    return parts[1::2], list(accumulate(map(len, parts)))
+
+
+class CompoundTexts(tuple):
+    """The token texts of a word split into parts ("covid-19": "covid", "covid-19", "19"), with `spans`:
+    (start, end, text) of each token, offsets inside the word ((0, 5, "covid"), (0, 5, "covid-19"),
+    (6, 8, "19"))."""
+
+    spans: tuple[tuple[int, int, str], ...]
+
+
+def _texts_uncached(raw: str) -> tuple[str, ...]:
+    terms: Any = analyse_word(raw)
+    cls = terms.__class__
+    if cls is tuple:
+        return terms
+    if cls is not list:  # a str or a StopWord
+        return (str(terms),)
+    spans = tuple(
+        (start, end, term)
+        for start, end, part in terms
+        for term in (part if part.__class__ is tuple else (str(part),))
+    )
+    texts = CompoundTexts(term for _, _, term in spans)
+    texts.spans = spans
+    return texts
+
+
+# raw word -> the texts of its tokens (see word_texts); shares its strings and tuples with _WORDS.
+_TEXTS = BoundedCache(TEXTS_CACHE_SIZE)
+
+
+def word_texts(words: list[str]) -> list[tuple[str, ...]]:
+    """For each raw word, the texts of the tokens IndonesianWordFilter yields for it in index mode with stop
+    words kept, in order: "Kebakaran" -> ("bakar", "kebakaran"), "dan" -> ("dan",), "___" -> (). All tokens
+    of a word share its offsets except in a CompoundTexts, which has its own. Cached (bounded); a list of
+    tuples so that `frozenset.isdisjoint` can test every word at C speed."""
+    texts: list[Any] = list(map(_TEXTS.get, words))
+    if None in texts:
+        for i, raw in enumerate(words):
+            if texts[i] is None:
+                texts[i] = found = _texts_uncached(raw)
+                _TEXTS.put(raw, found)
+    return texts
+
+
+def highlight_tokens(text: str) -> list[tuple[int, int, str]]:
+    """Every token the analyser yields for `text` in index mode with stop words kept (how highlighting
+    reads stored text), as (startchar, endchar, text), in the same order: the same as
+    ``[(t.startchar, t.endchar, t.text) for t in indonesian_analyzer()(text, chars=True, mode="index",
+    removestops=False)]`` without a Token and two generators per word.
+    "Kebakaran di anak-anak" -> [(0, 9, "bakar"), (0, 9, "kebakaran"), (10, 12, "di"), (13, 22, "anak"),
+    (13, 22, "anak-anak")]."""
+    words, bounds = raw_words(text)
+    tokens: list[tuple[int, int, str]] = []
+    for i, texts in enumerate(word_texts(words)):
+        start = bounds[2 * i]
+        if texts.__class__ is CompoundTexts:
+            tokens += [(start + s, start + e, term) for s, e, term in texts.spans]
+        else:
+            end = bounds[2 * i + 1]
+            tokens += [(start, end, term) for term in texts]
+    return tokens
 
 
 def indonesian_analyzer():
