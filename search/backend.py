@@ -76,6 +76,11 @@ class SearchBackend(Vocabulary, Protocol):
         """How many articles have each analysed term (a stem or a surface form) in their body."""
         ...
 
+    def warm_up(self, wait: bool = False) -> None:
+        """Start reading ahead what the first searches would read (Whoosh: the postings of the most frequent
+        words), once; with `wait`, return when it is done. Nothing to do where the engine is a server."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -462,6 +462,7 @@ class SearchService:
                 return self._engine
             old = self._engine
             opened, backend = self.location.open()
+            backend.warm_up()
             self._engine = Engine(
                 backend,
                 opened,

@@ -87,6 +87,7 @@ class WhooshBackend:
         self._lock = threading.Lock()
         self._idle: list[Searcher] = []
         self._closed = False
+        self._warming: threading.Thread | None = None
         self._title_lock = threading.Lock()
         self._title_table: tuple[list[str], list[int]] | None = None
         with self._searcher() as searcher:
@@ -123,6 +124,26 @@ class WhooshBackend:
                     searcher.close()
                 else:
                     self._idle.append(searcher)
+
+    def warm_up(self, wait: bool = False) -> None:
+        """Read the words typo tolerance looks through, and the postings of the most frequent title and body
+        words into the ranking's cache, in a thread: a common word's postings take milliseconds to read from
+        Whoosh's pickled blocks, and the first searches of a new index version would pay them all."""
+        with self._lock:
+            if self._warming is None:
+                self._warming = threading.Thread(target=self._warm, name="warm-up", daemon=True)
+                self._warming.start()
+            warming = self._warming
+        if wait:
+            warming.join()
+
+    def _warm(self) -> None:
+        self._spelled_words.sorted_words()  # the words typo tolerance looks through
+        with self._searcher() as searcher:
+            for fieldname, text in self._ranker.frequent_terms(searcher.reader(), ("title", "body")):
+                if self._closed:
+                    return
+                self._ranker.postings(searcher.reader(), fieldname, text)
 
     def close(self) -> None:
         """Close idle searchers now and busy ones when they come back."""

@@ -20,7 +20,7 @@ the optional proximity phrase of a plain query (search/query.py) is the document
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from math import log
@@ -37,6 +37,8 @@ from search.acronyms import BetterOf
 from search.analysis import analyse_word
 
 CACHE_BUDGET = 4_000_000  # postings kept across queries per index version (about 16 bytes each)
+WARM_MIN_DOCS = 1000  # a term in fewer documents is read quickly enough when a search asks for it
+SPARSE_SHARE = 16  # positions read posting block by block for fewer documents than postings / this
 SLACK = 1e-9  # of a score: rounding in the bound's sums must not leave out a document that ties
 CACHED_PHRASES = 128  # phrases whose checked documents are kept (two bytes per document each)
 
@@ -166,6 +168,42 @@ class Ranker:
             while self._cached > CACHE_BUDGET and len(self._cache) > 1:
                 self._cached -= _cost(self._cache.popitem(last=False)[1])
         return found
+
+    def cached(self, fieldname: str, text: bytes) -> Postings | None:
+        with self._lock:
+            return self._cache.get((fieldname, text))
+
+    def values_at(self, reader: IndexReader, fieldname: str, text: bytes, docnums: np.ndarray) -> list[bytes]:
+        """The encoded positions of a term in each of `docnums` (in order, each holding the term), read by
+        skipping the segments' posting blocks to them."""
+        found: list[bytes] = []
+        wanted = docnums.tolist()
+        for leaf, offset in _leaves(reader):
+            end = offset + leaf.doc_count_all()
+            here = [docnum - offset for docnum in wanted if offset <= docnum < end]
+            if not here:
+                continue
+            matcher = leaf.postings(fieldname, text)
+            for docnum in here:
+                matcher.skip_to(docnum)
+                found.append(matcher.value())
+        return found
+
+    def frequent_terms(self, reader: IndexReader, fieldnames: Sequence[str]) -> list[tuple[str, bytes]]:
+        """The terms in at least WARM_MIN_DOCS documents, the most frequent first, as many as fill half the
+        cache (the rest is for what searches then ask)."""
+        counted: Counter[tuple[str, bytes]] = Counter()
+        for leaf, _offset in _leaves(reader):
+            for fieldname in fieldnames:
+                for text, info in leaf.iter_field(fieldname):
+                    counted[fieldname, text] += info.doc_frequency()
+        chosen, total = [], 0
+        for term, frequency in counted.most_common():
+            if frequency < WARM_MIN_DOCS or total + frequency > CACHE_BUDGET // 2:
+                break
+            chosen.append(term)
+            total += frequency
+        return chosen
 
     def phrase_matches(
         self,
@@ -383,7 +421,7 @@ class _Evaluation:
 
     def phrase(self, node: Phrase, within: Mask) -> tuple[Mask, Scores]:
         mask, scores = self.empty()
-        found = [self._postings(node.fieldname, word, values=True) for word in node.words]
+        found = [self._postings(node.fieldname, word) for word in node.words]
         every = [postings for postings in found if postings is not None and len(postings)]
         if len(every) < len(found):
             return mask, scores
@@ -397,18 +435,29 @@ class _Evaluation:
         decode = self.searcher.schema[node.fieldname].format.decode_positions
 
         def in_order(docnums: np.ndarray) -> list[int]:
-            at = [np.searchsorted(postings.ids, docnums) for postings in every]
-            values = [postings.values or () for postings in every]
+            values = [self._values(node.fieldname, word, docnums) for word in node.words]
             return [
                 docnum
                 for row, docnum in enumerate(docnums.tolist())
-                if follows_within(
-                    [decode(v[int(i[row])]) for v, i in zip(values, at, strict=True)], node.slop
-                )
+                if follows_within([decode(found[row]) for found in values], node.slop)
             ]
 
         mask = self.ranker.phrase_matches((node.fieldname, tuple(node.words), node.slop), holding, in_order)
         return mask, self._phrase_scores(node, every) if self.scoring and mask.any() else scores
+
+    def _values(self, fieldname: str, word: str, docnums: np.ndarray) -> Sequence[bytes]:
+        """The encoded positions of a word in each of `docnums` (which all hold it): from its postings read
+        whole when many are asked, else by skipping to each one's block (a page's few candidates for the
+        proximity of two common words)."""
+        postings = self.ranker.cached(fieldname, self.searcher.schema[fieldname].to_bytes(word))
+        if postings is None or postings.values is None:
+            if len(docnums) * SPARSE_SHARE < len(postings or ()):
+                return self.ranker.values_at(
+                    self.reader, fieldname, self.searcher.schema[fieldname].to_bytes(word), docnums
+                )
+            postings = self._postings(fieldname, word, values=True)
+        assert postings is not None and postings.values is not None
+        return [postings.values[at] for at in np.searchsorted(postings.ids, docnums).tolist()]
 
     def _phrase_scores(self, node: Phrase, every: list[Postings]) -> Scores:
         """Whoosh's phrase score: its words' scores summed, times its boost."""

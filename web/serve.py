@@ -36,10 +36,11 @@ class _Gunicorn(BaseApplication):
             self.cfg.set(name, value)
 
     def load(self):
-        """In each worker after the fork: the app, with the index opened before the first request comes."""
+        """In each worker after the fork: the app, with the index opened and warmed up (search/backend.py's
+        warm_up) before the worker takes its first request."""
         app = create_app(self.config)
         with contextlib.suppress(SearchIndexError):  # no index yet: requests get the usual 503 until there is
-            app.extensions["search"].engine()
+            app.extensions["search"].engine().backend.warm_up(wait=True)
         return app
 
 

@@ -91,6 +91,9 @@ class ClusterBackend:
             except NotFoundError:  # a rebuild removed this index between our reads: the next request reopens
                 raise IndexMissingError(f"the index {self.index} behind {self.address} is gone") from None
 
+    def warm_up(self, wait: bool = False) -> None:
+        """Nothing to read ahead: the cluster keeps its own caches."""
+
     def close(self) -> None:
         """Nothing to release: the client's connections are shared by the location."""
 
