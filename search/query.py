@@ -142,6 +142,12 @@ def _toggle(request: SearchRequest, name: str, values: tuple[str, ...]) -> str:
     return request.query_string(**{name: values})
 
 
+def _as_typed(query: Query) -> bool:
+    """True when no term of a parsed query carries a boost: typo tolerance (search/typos.py) adds variants
+    with TOLERANT_BOOST, so without one the query is what parsing without tolerance gives."""
+    return not any(isinstance(leaf, Term) and leaf.boost != 1.0 for leaf in query.leaves())
+
+
 def _plain_words(text: str) -> str:
     """The query as bare words, for when the syntax makes no sense to the parser."""
     return " ".join(re.findall(r"\w+", text))
@@ -321,7 +327,8 @@ class Engine:
         if response.note:
             return response
         acronyms = self._acronyms_on(request)
-        as_typed = self.parse(request.q, acronyms=acronyms, tolerant=False)
+        widened = self.parse(request.q, acronyms=acronyms)
+        as_typed = widened if _as_typed(widened) else self.parse(request.q, acronyms=acronyms, tolerant=False)
         if as_typed is NullQuery:  # nothing left after stop words and operators: say so, suggest nothing
             response.note = COMMON_WORDS_NOTE
             return response
@@ -339,7 +346,8 @@ class Engine:
                 }
         if acronyms:
             response.acronyms = self.acronyms.expand(drop_dangling_operators(text))[1]
-        return self._answer_with(self.parse(text, acronyms=acronyms), request, response, text)
+        query = widened if text == request.q else self.parse(text, acronyms=acronyms)
+        return self._answer_with(query, request, response, text)
 
     def _answer_with(
         self, query: Query, request: SearchRequest, response: SearchResponse, text: str = ""
