@@ -77,10 +77,7 @@ def _leaf_postings(leaf: IndexReader, offset: int, fieldname: str, text: bytes, 
     found: list[bytes] = []
     if isinstance(matcher, W3LeafMatcher):
         while matcher.is_active():
-            if matcher._data is None:
-                matcher._read_data()
-            numbers = np.asarray(matcher._data[0], dtype=np.int64)
-            ids.append(numbers if matcher._byteids else np.cumsum(numbers))
+            ids.append(_block_ids(matcher))
             matcher._read_weights()
             weights.append(np.asarray(matcher._weights, dtype=np.float64))
             if values:
@@ -100,6 +97,39 @@ def _leaf_postings(leaf: IndexReader, offset: int, fieldname: str, text: bytes, 
         np.concatenate(weights) if weights else np.zeros(0),
         tuple(found) if values else None,
     )
+
+
+def _block_ids(matcher: W3LeafMatcher) -> np.ndarray:
+    """The document numbers of the matcher's current block, summed from their gaps by numpy."""
+    if matcher._data is None:
+        matcher._read_data()
+    numbers = np.asarray(matcher._data[0], dtype=np.int64)
+    return numbers if matcher._byteids else np.cumsum(numbers)
+
+
+def _leaf_values(leaf: IndexReader, fieldname: str, text: bytes, docnums: list[int]) -> list[bytes]:
+    """One segment's encoded positions of a term in each of `docnums` (sorted, each holding the term): only
+    the blocks that hold one of them are read."""
+    matcher = leaf.postings(fieldname, text)
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    if not isinstance(matcher, W3LeafMatcher):  # a short posting list inlined in the term index
+        found = []
+        for docnum in docnums:
+            matcher.skip_to(docnum)
+            found.append(matcher.value())
+        return found
+    wanted = np.array(docnums, dtype=np.int64)
+    found, start = [], 0
+    while matcher.is_active() and start < len(wanted):
+        end = int(np.searchsorted(wanted, matcher._maxid, side="right"))
+        if end > start:
+            ids = _block_ids(matcher)
+            matcher._read_values()
+            found.extend(matcher._values[at] for at in np.searchsorted(ids, wanted[start:end]).tolist())
+            start = end
+        matcher._next_block()
+    return found
 
 
 def follows_within(positions: Sequence[Sequence[int]], slop: int) -> bool:
@@ -183,10 +213,7 @@ class Ranker:
             here = [docnum - offset for docnum in wanted if offset <= docnum < end]
             if not here:
                 continue
-            matcher = leaf.postings(fieldname, text)
-            for docnum in here:
-                matcher.skip_to(docnum)
-                found.append(matcher.value())
+            found.extend(_leaf_values(leaf, fieldname, text, here))
         return found
 
     def frequent_terms(self, reader: IndexReader, fieldnames: Sequence[str]) -> list[tuple[str, bytes]]:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from search import whoosh_ranking
 from search.backend import open_location
 from search.indexing import build_index, update_index
 from search.query import SearchService
@@ -60,8 +61,12 @@ def test_the_same_documents_as_whoosh_finds(engine, text, group):
 
 @pytest.mark.parametrize("text", QUERIES)
 @pytest.mark.parametrize("collapse", [True, False])
-def test_the_same_page_and_scores_as_whoosh_ranks(engine, text, collapse):
-    """Every match ranked, copies of a story collapsed or not, with a filter (an outlet chosen) or not."""
+@pytest.mark.parametrize("sparse_share", [0, 10**9])
+def test_the_same_page_and_scores_as_whoosh_ranks(engine, text, collapse, sparse_share, monkeypatch):
+    """Every match ranked, copies of a story collapsed or not, with a filter (an outlet chosen) or not; a
+    phrase's positions read from whole postings or block by block."""
+    monkeypatch.setattr(whoosh_ranking, "SPARSE_SHARE", sparse_share)
+    engine.backend._ranker._phrases.clear()
     backend = engine.backend
     query = engine.parse(text, acronyms=True)
     everything = SearchRequest(q=text, collapse=collapse, per_page=50)
