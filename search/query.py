@@ -25,6 +25,7 @@ from search import facets, snippets
 from search.acronyms import AcronymTable, either_form
 from search.backend import IndexLocation, SearchBackend, StoredHit
 from search.request import Hit, SearchRequest, SearchResponse
+from search.shared_answers import SharedAnswers
 from search.spelling import Corrector, is_strong_correction
 from search.typos import TolerancePlugin, Variants
 
@@ -167,8 +168,12 @@ class Engine:
         answer_cache_size: int = ANSWER_CACHE_SIZE,
         collapse: bool = True,
         expand_acronyms: bool = True,
+        shared: SharedAnswers | None = None,
     ) -> None:
         self.backend = backend
+        self.shared = (
+            shared if answer_cache_size else None
+        )  # other processes' answers (search/shared_answers.py)
         self.collapse = collapse
         self.expand_acronyms = expand_acronyms  # for requests that do not say (SearchRequest.acronyms)
         self.acronyms = AcronymTable(backend.acronym_definitions())
@@ -295,9 +300,15 @@ class Engine:
         started = time.perf_counter()
         request = replace(request, source=tuple(dict.fromkeys(map(self.source_name, request.source))))
         response = self._remembered(request)
+        if response is None and self.shared is not None:
+            response = self.shared.get(self.generation, request)
+            if response is not None:
+                self._remember(request, response)
         if response is None:
             response = self._answer(request) if request.q else self._browse(request)
             self._remember(request, response)
+            if self.shared is not None:
+                self.shared.put(self.generation, request, response)
         # A copy, so each caller sees its own took_ms while the cached answer stays as it was.
         return replace(response, took_ms=round((time.perf_counter() - started) * 1000, 2))
 
@@ -454,8 +465,10 @@ class SearchService:
         answer_cache_size: int = ANSWER_CACHE_SIZE,
         collapse: bool = True,
         expand_acronyms: bool = True,
+        shared: SharedAnswers | None = None,
     ) -> None:
         self.location = location
+        self.shared = shared
         self.answer_cache_size = answer_cache_size
         self.collapse = collapse
         self.expand_acronyms = expand_acronyms
@@ -477,6 +490,7 @@ class SearchService:
                 self.answer_cache_size,
                 collapse=self.collapse,
                 expand_acronyms=self.expand_acronyms,
+                shared=self.shared,
             )
         if old is not None:
             old.close()

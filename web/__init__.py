@@ -9,8 +9,11 @@ from flask import Flask
 
 from search.backend import open_location
 from search.query import SearchService
+from search.shared_answers import SharedAnswers
 from web.fast_json import OrjsonProvider
 from web.settings import DEFAULTS
+
+SHARED_ANSWERS_PER_CACHED = 4  # the shared file holds this many times the answers one process keeps
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -26,6 +29,9 @@ def create_app(config: dict | None = None) -> Flask:
         answer_cache_size=app.config["CACHE_SIZE"],
         collapse=bool(app.config["COLLAPSE"]),
         expand_acronyms=app.config["EXPAND_ACRONYMS"],
+        shared=SharedAnswers(app.config["SHARED_CACHE"], SHARED_ANSWERS_PER_CACHED * app.config["CACHE_SIZE"])
+        if app.config["SHARED_CACHE"]
+        else None,
     )
 
     from web import access_log, http_cache, operations, routes

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
 from gunicorn.arbiter import Arbiter
@@ -51,14 +54,18 @@ def _announce(arbiter: Arbiter) -> None:
 
 
 def serve(config: dict, host: str, port: int, workers: int) -> None:
-    """Serve `create_app(config)` on host:port with `workers` processes until SIGTERM or SIGINT."""
+    """Serve `create_app(config)` on host:port with `workers` processes until SIGTERM or SIGINT; the
+    workers share their answers in a file of a temporary folder the master removes on exit (a `with`
+    block would not do: each worker leaves through it too)."""
+    folder = tempfile.mkdtemp(prefix="berita-answers-")
     _Gunicorn(
-        config,
+        {"SHARED_CACHE": str(Path(folder) / "answers.sqlite"), **config},
         {
             "bind": f"{host}:{port}",
             "workers": workers,
             "worker_class": "sync",
             "when_ready": _announce,
+            "on_exit": lambda _arbiter: shutil.rmtree(folder, ignore_errors=True),
             "accesslog": None,  # the app logs each request with its time (web/access_log.py)
             "errorlog": "-",
         },

@@ -37,6 +37,13 @@ SETTINGS = (
         "afresh); 0 keeps none.",
     ),
     Setting(
+        "SHARED_CACHE",
+        None,
+        "A SQLite file in which the server's processes share their answers, so a search one worker answered "
+        "is a cache hit in the others (`python -m web --workers N` makes one in a temporary folder); None: "
+        "each process keeps its own answers only.",
+    ),
+    Setting(
         "COLLAPSE",
         True,
         "Show one article per story (copies and rewrites of one text, grouped when indexing) with a line "
