@@ -62,8 +62,8 @@ def swapped_neighbours(word: str) -> set[str]:
 
 class Variants:
     """The frequent spellings near a word, from an index's vocabulary; each word's answer is remembered
-    (a walk over the index's terms costs milliseconds) until the cache is full. Safe to share between
-    threads."""
+    (a lookup in the vocabulary, a round trip to the cluster on OpenSearch) until the cache is full. Safe
+    to share between threads."""
 
     def __init__(self, vocabulary: Vocabulary) -> None:
         self.vocabulary = vocabulary
@@ -80,7 +80,7 @@ class Variants:
     def reach(self, word: str, longest: int) -> int:
         """How many typos away from `word` (at most `longest`) variants may lie: a word that is not rare
         could be a slip of one letter the news itself printed, a common word is what the reader meant
-        (and looking costs a walk over the index's terms, milliseconds, for every query)."""
+        (and looking costs a vocabulary lookup for every query)."""
         seen = self.frequency(word)
         if seen <= self.rare():
             return longest
