@@ -240,8 +240,8 @@ class WhooshBackend:
         allowed: AbstractSet[int] | None,
         limit: int,
     ) -> list[tuple[int, float]]:
-        """The first `limit` (document, score) by relevance, computed by search/whoosh_ranking.py; in date
-        order, the matches of the facet counts sorted by Whoosh."""
+        """The first `limit` (document, score) by relevance, computed by search/whoosh_ranking.py; raises
+        Unscorable for a date order, which Whoosh's sorting collector gives."""
         if request.sort != "relevance":
             raise Unscorable("date order")
         within = None
