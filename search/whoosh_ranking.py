@@ -52,8 +52,9 @@ class Unscorable(Exception):
 
 @dataclass(frozen=True)
 class Postings:
-    """A term's live postings in one index version: global document numbers in order, weights (term
-    frequency times the field's boost) and, when read for a phrase, each posting's encoded positions."""
+    """A term's postings in one index version (deleted documents too: the live mask drops them): global
+    document numbers in order, weights (term frequency times the field's boost) and, when read for a
+    phrase, each posting's encoded positions."""
 
     ids: np.ndarray
     weights: np.ndarray
