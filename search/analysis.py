@@ -475,13 +475,16 @@ def highlight_tokens(text: str) -> list[tuple[int, int, str]]:
     words, bounds = raw_words(text)
     tokens: list[tuple[int, int, str]] = []
     for i, texts in enumerate(word_texts(words)):
-        start = bounds[2 * i]
-        if texts.__class__ is CompoundTexts:
-            tokens += [(start + s, start + e, term) for s, e, term in texts.spans]
-        else:
-            end = bounds[2 * i + 1]
-            tokens += [(start, end, term) for term in texts]
+        tokens += word_tokens(texts, bounds[2 * i], bounds[2 * i + 1])
     return tokens
+
+
+def word_tokens(texts: tuple[str, ...], start: int, end: int) -> list[tuple[int, int, str]]:
+    """The tokens (startchar, endchar, text) of one raw word at `start`-`end` whose token texts are `texts`
+    (word_texts): each spans the word, except a compound's, which have their own offsets."""
+    if texts.__class__ is CompoundTexts:
+        return [(start + s, start + e, term) for s, e, term in texts.spans]
+    return [(start, end, term) for term in texts]
 
 
 def indonesian_analyzer():

@@ -44,6 +44,7 @@ from search.analysis import (
     highlight_tokens,
     raw_words,
     word_texts,
+    word_tokens,
 )
 
 BODY_WINDOW = 4000
@@ -136,13 +137,6 @@ def _is_indonesian(analyzer: Analyzer) -> bool:
     )
 
 
-def _tokens(texts: tuple[str, ...], start: int, end: int) -> list[tuple[int, int, str]]:
-    """The tokens of one raw word at `start`-`end` whose token texts are `texts` (analysis.word_texts)."""
-    if texts.__class__ is CompoundTexts:
-        return [(start + s, start + e, term) for s, e, term in texts.spans]
-    return [(start, end, term) for term in texts]
-
-
 def _context_fragments(
     text: str,
     words: list[str],
@@ -227,7 +221,7 @@ def _context_fragments(
             first = None
             currentlen = 0
             k += 1  # the word's other tokens go through the loop below
-        tokens = _tokens(word_texts_i, wordstart, wordend)
+        tokens = word_tokens(word_texts_i, wordstart, wordend)
         for k in range(k, len(tokens)):  # noqa: B020  # the loop goes on from the k above
             startchar, endchar, term = tokens[k]
             tlength = endchar - startchar
@@ -272,7 +266,7 @@ def _fragment_start(
     found = None
     word, stop = match
     while True:
-        tokens = _tokens(texts[word], bounds[2 * word], bounds[2 * word + 1])
+        tokens = word_tokens(texts[word], bounds[2 * word], bounds[2 * word + 1])
         low = since[1] if word == since[0] else 0
         for start, end, _ in reversed(tokens[low:stop]):
             if threshold is None:
