@@ -28,7 +28,6 @@ from bench_load import query_pool  # noqa: E402
 from search.backend import open_location  # noqa: E402
 from search.query import SearchService  # noqa: E402
 from search.request import SearchRequest  # noqa: E402
-from search.whoosh_ranking import Unscorable  # noqa: E402
 
 EVALUATIONS = ("eval_queries", "eval_misspelt", "eval_acronyms")
 
@@ -61,9 +60,8 @@ def main() -> None:
             allowed = engine.facet_counts(query, request).docs
             with backend._searcher() as searcher:
                 started = time.process_time()
-                try:
-                    ours = backend._ranked(searcher, query, request, allowed, args.limit)
-                except Unscorable:
+                ours = backend._ranked(searcher, query, request, allowed, args.limit)
+                if ours is None:
                     unscorable += 1
                     continue
                 spent["numpy"] += time.process_time() - started

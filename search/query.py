@@ -171,9 +171,8 @@ class Engine:
         shared: SharedAnswers | None = None,
     ) -> None:
         self.backend = backend
-        self.shared = (
-            shared if answer_cache_size else None
-        )  # other processes' answers (search/shared_answers.py)
+        # Other processes' answers (search/shared_answers.py), when this one keeps answers at all.
+        self.shared = shared if answer_cache_size else None
         self.collapse = collapse
         self.expand_acronyms = expand_acronyms  # for requests that do not say (SearchRequest.acronyms)
         self.acronyms = AcronymTable(backend.acronym_definitions())

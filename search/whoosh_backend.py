@@ -64,7 +64,8 @@ def _column_values(reader, fieldname: str, missing: str) -> list[str]:
 
 
 def _story_numbers(cluster_of: list[str]) -> np.ndarray:
-    """A number for each document's story (cluster of copies), -1 for an article with no copies."""
+    """A number for each document's story (cluster of copies; an article without copies is a story of its
+    own), -1 where no cluster was stored, which Whoosh's collapsing also leaves alone."""
     numbers: dict[str, int] = {}
     return np.array([numbers.setdefault(name, len(numbers)) if name else -1 for name in cluster_of], np.int64)
 
@@ -225,9 +226,8 @@ class WhooshBackend:
         """`counts.docs` holds the filtered matches (None: no filter), a ready filter for the ranking."""
         limit = request.page * request.per_page
         with self._searcher() as searcher:
-            try:
-                found = self._ranked(searcher, query, request, counts.docs, limit)
-            except Unscorable:
+            found = self._ranked(searcher, query, request, counts.docs, limit)
+            if found is None:
                 found = self._collected(searcher, query, request, counts.docs, limit)
             shown = found[(request.page - 1) * request.per_page : limit]
             return [StoredHit(searcher.reader().stored_fields(docnum), score) for docnum, score in shown]
@@ -239,16 +239,21 @@ class WhooshBackend:
         request: SearchRequest,
         allowed: AbstractSet[int] | None,
         limit: int,
-    ) -> list[tuple[int, float]]:
-        """The first `limit` (document, score) by relevance, computed by search/whoosh_ranking.py; raises
-        Unscorable for a date order, which Whoosh's sorting collector gives."""
+    ) -> list[tuple[int, float]] | None:
+        """The first `limit` (document, score) by relevance, computed by search/whoosh_ranking.py; None when
+        only Whoosh's collectors give the page: a date order, or a query whose scores only they compute."""
         if request.sort != "relevance":
-            raise Unscorable("date order")
+            return None
         within = None
         if allowed is not None:
             within = np.zeros(self._ranker.size, dtype=bool)
             within[np.fromiter(allowed, dtype=np.int64, count=len(allowed))] = True
-        return self._ranker.top(searcher, query, limit, within, self._story_of if request.collapse else None)
+        try:
+            return self._ranker.top(
+                searcher, query, limit, within, self._story_of if request.collapse else None
+            )
+        except Unscorable:
+            return None
 
     def _collected(
         self,

@@ -477,15 +477,14 @@ class _Evaluation:
         """The encoded positions of a word in each of `docnums` (which all hold it): from its postings read
         whole when many are asked, else by skipping to each one's block (a page's few candidates for the
         proximity of two common words)."""
-        postings = self.ranker.cached(fieldname, self.searcher.schema[fieldname].to_bytes(word))
+        encoded = self.searcher.schema[fieldname].to_bytes(word)
+        postings = self.ranker.cached(fieldname, encoded)
         if postings is None or postings.values is None:
             if len(docnums) * SPARSE_SHARE < len(postings or ()):
-                return self.ranker.values_at(
-                    self.reader, fieldname, self.searcher.schema[fieldname].to_bytes(word), docnums
-                )
-            postings = self._postings(fieldname, word, values=True)
-        assert postings is not None and postings.values is not None
-        return [postings.values[at] for at in np.searchsorted(postings.ids, docnums).tolist()]
+                return self.ranker.values_at(self.reader, fieldname, encoded, docnums)
+            postings = self.ranker.postings(self.reader, fieldname, encoded, values=True)
+        values = postings.values or ()
+        return [values[at] for at in np.searchsorted(postings.ids, docnums).tolist()]
 
     def _phrase_scores(self, node: Phrase, every: list[Postings]) -> Scores:
         """Whoosh's phrase score: its words' scores summed, times its boost."""
