@@ -5,8 +5,8 @@ Whoosh's `terms_within` steps a Levenshtein automaton, in Python, through each s
 words of every segment are read once and kept sorted: those sharing the word's first `prefix` letters are
 one slice, found by bisection, and rapidfuzz's Levenshtein distance (C++, with a cutoff) picks the ones
 within `maxdist` edits, 0.2-0.3 ms a word, with the same answer. Reading the words costs 0.5-0.7 s of
-CPU on that index, too much for every server worker to spend on opening each new generation: the first
-lookup reads them.
+CPU on that index, so they are read on first use: the backend's warm-up (WhooshBackend.warm_up) asks for
+them in a thread, before a server worker's first request, not while the generation opens.
 """
 
 from __future__ import annotations
