@@ -127,9 +127,10 @@ class WhooshBackend:
                     self._idle.append(searcher)
 
     def warm_up(self, wait: bool = False) -> None:
-        """Read the words typo tolerance looks through, and the postings of the most frequent title and body
-        words into the ranking's cache, in a thread: a common word's postings take milliseconds to read from
-        Whoosh's pickled blocks, and the first searches of a new index version would pay them all."""
+        """Read, in a thread, what the first searches of a new index version would otherwise pay for: the
+        words typo tolerance looks through, each story's members, every article's title and body lengths,
+        and the postings of the most frequent title and body words (a common word's postings take
+        milliseconds to read from Whoosh's pickled blocks)."""
         with self._lock:
             if self._warming is None:
                 self._warming = threading.Thread(target=self._warm, name="warm-up", daemon=True)
@@ -141,6 +142,9 @@ class WhooshBackend:
     def _warm(self) -> None:
         self._spelled_words.sorted_words()  # the words typo tolerance looks through
         with self._searcher() as searcher:
+            self._story_table()
+            for fieldname in ("title", "body"):
+                self._ranker.lengths(searcher.reader(), fieldname)
             for fieldname, text in self._ranker.frequent_terms(searcher.reader(), ("title", "body")):
                 if self._closed:
                     return
@@ -276,25 +280,26 @@ class WhooshBackend:
         return [(hit.docnum, hit.score) for hit in collector.results()[:limit]]
 
     def cluster_members(self, clusters: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+        stories = self._story_table()
         with self._searcher() as searcher:
             stored = searcher.reader().stored_fields
             return {
                 cluster: [
                     (stored(docnum)["id"], self._term_of["source"](docnum))
-                    for docnum in self._members(cluster)
+                    for docnum in stories.get(cluster, ())
                 ]
                 for cluster in clusters
             }
 
-    def _members(self, cluster: str) -> list[int]:
-        """The live documents of a story, from a table made on first use (a query per story cost more)."""
+    def _story_table(self) -> dict[str, list[int]]:
+        """Each story's live documents, made once (the warm-up makes it): a query per story cost more."""
         with self._lock:
             if self._stories is None:
                 stories: defaultdict[str, list[int]] = defaultdict(list)
                 for docnum in np.flatnonzero(self._ranker.live).tolist():
                     stories[self._cluster_of[docnum]].append(docnum)
                 self._stories = dict(stories)
-            return self._stories.get(cluster, [])
+            return self._stories
 
     def stored(self, article_id: str) -> dict | None:
         with self._searcher() as searcher:

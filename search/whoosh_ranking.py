@@ -170,9 +170,15 @@ class Ranker:
         """Every document's stored length of a field, as the scorer reads it."""
         with self._lock:
             found = self._lengths.get(fieldname)
-        if found is None:
-            length = reader.doc_field_length
-            found = np.array([length(docnum, fieldname, 1) or 0 for docnum in range(self.size)], np.float64)
+        if found is None:  # each segment's own reader: the multi-segment one looks up the segment per call
+            found = np.array(
+                [
+                    leaf.doc_field_length(docnum, fieldname, 1) or 0
+                    for leaf, _offset in _leaves(reader)
+                    for docnum in range(leaf.doc_count_all())
+                ],
+                np.float64,
+            )
             with self._lock:
                 self._lengths[fieldname] = found
         return found
